@@ -1,0 +1,109 @@
+/**
+ * The `dualstack` command: `check` and `plan`. Exit codes: 0 no error finding, 1 an error
+ * finding, 2 unusable input (unreadable file, bad arguments) with a one-line reason.
+ */
+import { parseArgs } from "util";
+import { UnreadableStackFileError } from "../components/config/stackFile";
+import { runCheck } from "./check";
+import { TextFormat } from "./format";
+import { Io, processIo } from "./io";
+import { runPlan } from "./plan";
+
+export const USAGE = `Usage:
+  dualstack check FILE... [--json]
+      Validate stack files (stacks/Pulumi.<stack>.yaml), each alone and against each other.
+  dualstack plan (--stack NAME | FILE) [--out DIR] [--json] [--format table|markdown]
+      Run the program offline under Pulumi's mock runtime and show the address plan, the
+      resources pulumi up would create and the policy findings.
+
+Exit codes: 0 no errors, 1 errors found, 2 unreadable input or bad arguments.`;
+
+/** A usage error: exit 2 with a one-line reason. */
+class UsageError extends Error {}
+
+/** Run the CLI with arguments (without `node` and the script); returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+    const [command, ...rest] = argv;
+    try {
+        switch (command) {
+            case "check": {
+                const { values, positionals } = parse(rest, { json: { type: "boolean" } });
+                if (positionals.length === 0) throw new UsageError("check needs at least one stack file");
+                return runCheck({ files: positionals, json: values.json === true }, io);
+            }
+            case "plan": {
+                const { values, positionals } = parse(rest, {
+                    stack: { type: "string" },
+                    out: { type: "string" },
+                    json: { type: "boolean" },
+                    format: { type: "string" },
+                });
+                const stack = values.stack as string | undefined;
+                if ((stack === undefined) === (positionals.length === 0) || positionals.length > 1) {
+                    throw new UsageError("plan takes either --stack NAME or one stack file");
+                }
+                const format = (values.format as string | undefined) ?? "table";
+                if (format !== "table" && format !== "markdown") {
+                    throw new UsageError(`--format is "${format}"; use table or markdown`);
+                }
+                return await runPlan(
+                    {
+                        stack,
+                        file: positionals[0],
+                        out: values.out as string | undefined,
+                        json: values.json === true,
+                        format: format as TextFormat,
+                    },
+                    io,
+                );
+            }
+            case "help":
+            case "--help":
+            case "-h":
+                io.out(USAGE);
+                return 0;
+            case undefined:
+                throw new UsageError("no command given");
+            default:
+                throw new UsageError(`unknown command "${command}"`);
+        }
+    } catch (e) {
+        if (e instanceof UnreadableStackFileError) {
+            io.err(`dualstack: ${e.message}`);
+            return 2;
+        }
+        if (e instanceof UsageError) {
+            io.err(`dualstack: ${e.message}\n\n${USAGE}`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+interface Parsed {
+    readonly values: Readonly<Record<string, string | boolean | undefined>>;
+    readonly positionals: string[];
+}
+
+function parse(args: readonly string[], options: Options): Parsed {
+    try {
+        const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+        return { values: values as Parsed["values"], positionals };
+    } catch (e) {
+        throw new UsageError((e as Error).message.split("\n")[0]);
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            process.stderr.write(`dualstack: ${(e as Error).stack ?? String(e)}\n`);
+            process.exitCode = 2;
+        },
+    );
+}

@@ -1,0 +1,18 @@
+/**
+ * Address maths, the address plan and every validation rule. Pure code: no Pulumi resources.
+ * Components, the policy pack and the CLI all use this module, so each rule exists once.
+ */
+export * from "./family";
+export * from "./cidr";
+export * from "./ula";
+export * from "./capacity";
+export * from "./findings";
+export * from "./overlap";
+export * from "./plan";
+export * from "./validate";
+export * from "./rules/cidr";
+export * from "./rules/kubernetes";
+export * from "./rules/calico";
+export * from "./rules/neutron";
+export * from "./rules/ranges";
+export * from "./summary";

@@ -1,0 +1,142 @@
+/**
+ * Rules that mirror Calico's IPPool validation (libcalico-go validateIPPoolSpec, the IPPool
+ * CEL rules) and our own about pools.
+ */
+import { Cidr, cidr, overlaps } from "../cidr";
+import { familyFacts, IpFamily } from "../family";
+import { error, Finding, warning } from "../findings";
+import { kubernetesMinor } from "./kubernetes";
+
+/** Kubernetes minors each Calico minor is tested with (Calico release notes). */
+export const CALICO_KUBERNETES_SUPPORT: Readonly<Record<string, readonly [number, number]>> = {
+    "3.32": [34, 36],
+};
+
+/** A Calico pool as the rules see it (the operator's `ipPools[]` entry, parsed). */
+export interface PoolInput {
+    readonly cidr: Cidr;
+    readonly blockSize: number;
+    /** `None`, `IPIP`, `IPIPCrossSubnet`, `VXLAN`, `VXLANCrossSubnet`. */
+    readonly encapsulation: string;
+}
+
+/** Paths of a pool's fields, for messages. */
+export interface PoolPaths {
+    readonly cidr: string;
+    readonly blockSize: string;
+    readonly encapsulation: string;
+}
+
+/** True for encapsulations that carry pod traffic between nodes of one subnet unencapsulated. */
+export function isNativeWithinSubnet(encapsulation: string): boolean {
+    return encapsulation === "None" || encapsulation.endsWith("CrossSubnet");
+}
+
+/**
+ * `calico-block-size`, `calico-pool-smaller-than-block`, `calico-ipip-ipv6`,
+ * `calico-link-local` on one pool.
+ */
+export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
+    const findings: Finding[] = [];
+    const facts = familyFacts(pool.cidr.family);
+    if (!Number.isInteger(pool.blockSize) || pool.blockSize < facts.blockSizeMin || pool.blockSize > facts.blockSizeMax) {
+        findings.push(
+            error(
+                "calico-block-size",
+                paths.blockSize,
+                `${paths.blockSize} is ${pool.blockSize}; Calico takes ${facts.blockSizeMin} to ${facts.blockSizeMax} ` +
+                    `for ${pool.cidr.family} pools. Use ${facts.defaultBlockSize} (the default).`,
+            ),
+        );
+    } else if (pool.cidr.prefixLength > pool.blockSize) {
+        findings.push(
+            error(
+                "calico-pool-smaller-than-block",
+                paths.cidr,
+                `${paths.cidr} is ${pool.cidr.text}, smaller than one Calico block of /${pool.blockSize} ` +
+                    `(${paths.blockSize}); Calico IPAM refuses such a pool. Use a /${pool.blockSize} or shorter range, ` +
+                    `or a block size of ${pool.cidr.prefixLength} or more.`,
+            ),
+        );
+    }
+    if (pool.cidr.family === "IPv6" && pool.encapsulation.startsWith("IPIP")) {
+        findings.push(
+            error(
+                "calico-ipip-ipv6",
+                paths.encapsulation,
+                `${paths.encapsulation} is ${pool.encapsulation}; IP-in-IP carries IPv4 only, and Calico refuses it on ` +
+                    `IPv6 pools. Use None, VXLAN or VXLANCrossSubnet.`,
+            ),
+        );
+    }
+    const linkLocal = cidr(facts.linkLocal);
+    if (overlaps(pool.cidr, linkLocal)) {
+        findings.push(
+            error(
+                "calico-link-local",
+                paths.cidr,
+                `${paths.cidr} is ${pool.cidr.text}, which overlaps the link-local range ${linkLocal.text}; Calico ` +
+                    `refuses such pools (nodes and the metadata service use those addresses). Choose a range outside ${linkLocal.text}.`,
+            ),
+        );
+    }
+    return findings;
+}
+
+/** `calico-bgp-required`: unencapsulated pod traffic needs routes, which Calico learns by BGP. */
+export function checkCalicoBgp(family: IpFamily, encapsulation: string, bgp: boolean, encapsulationPath: string, bgpPath: string): Finding[] {
+    if (bgp || !isNativeWithinSubnet(encapsulation)) return [];
+    return [
+        error(
+            "calico-bgp-required",
+            bgpPath,
+            `${bgpPath} is false but ${encapsulationPath} is ${encapsulation}: ${family} pod traffic ` +
+                `${encapsulation === "None" ? "is" : "within a subnet is"} routed natively, and without BGP no node ` +
+                `learns the other nodes' pod routes. Enable BGP, or use VXLAN.`,
+        ),
+    ];
+}
+
+/** `ula-nat-outgoing-disabled`: pods with ULA addresses cannot reach the IPv6 internet without NAT. */
+export function checkUlaNatOutgoing(podRange: Cidr, natOutgoing: boolean, ulaRange: Cidr, podPath: string, natPath: string): Finding[] {
+    if (natOutgoing || podRange.family !== "IPv6" || !overlaps(podRange, ulaRange)) return [];
+    return [
+        warning(
+            "ula-nat-outgoing-disabled",
+            natPath,
+            `${natPath} is false but ${podPath} is ${podRange.text}, a unique local (ULA) range: packets from pods ` +
+                `to the IPv6 internet leave with addresses nobody routes back. Set it to true, or use a globally routed pod range.`,
+        ),
+    ];
+}
+
+/** `calico-blocks-below-nodes`: fewer blocks than nodes leaves some nodes without an affine block. */
+export function checkCalicoBlocks(pool: Cidr, blockSize: number, blocks: bigint, nodes: number, path: string, blockPath: string): Finding[] {
+    if (blocks === 0n || blocks >= BigInt(nodes)) return [];
+    return [
+        warning(
+            "calico-blocks-below-nodes",
+            blockPath,
+            `${path} ${pool.text} holds ${blocks} Calico blocks of /${blockSize} (${blockPath}) but the stack has ` +
+                `${nodes} nodes; nodes without a block of their own borrow addresses one by one. Use a wider pool or a larger block size ` +
+                `(e.g. ${blockSize + 1}: smaller blocks, twice as many).`,
+        ),
+    ];
+}
+
+/** `calico-kubernetes-version`: the Calico release is not tested with this Kubernetes minor. */
+export function checkCalicoKubernetesVersion(calicoVersion: string, kubernetesVersion: string, calicoPath: string): Finding[] {
+    const calicoMinor = /^v(\d+\.\d+)\./.exec(calicoVersion)?.[1];
+    const minor = kubernetesMinor(kubernetesVersion);
+    const support = calicoMinor === undefined ? undefined : CALICO_KUBERNETES_SUPPORT[calicoMinor];
+    if (support === undefined || minor === undefined) return [];
+    if (minor >= support[0] && minor <= support[1]) return [];
+    return [
+        warning(
+            "calico-kubernetes-version",
+            calicoPath,
+            `${calicoPath} is ${calicoVersion}, which is tested with Kubernetes 1.${support[0]} to 1.${support[1]}, ` +
+                `not ${kubernetesVersion}. Pick a Calico release that supports it.`,
+        ),
+    ];
+}

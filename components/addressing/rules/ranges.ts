@@ -1,0 +1,169 @@
+/**
+ * Rules across ranges: disjointness within a stack and across stacks, node subnet size,
+ * pod range capacity, families present on the nodes, access lists.
+ */
+import { usableNodeAddresses } from "../capacity";
+import { Cidr, contains } from "../cidr";
+import { IpFamily } from "../family";
+import { error, Finding, warning } from "../findings";
+import { findOverlaps, Labeled } from "../overlap";
+import { ULA_LOCAL_BLOCK } from "../ula";
+
+/** What a range is used for. */
+export type RangeRole = "nodes" | "pods" | "services" | "reserved" | "pool";
+
+/** A range with what the overlap rules need to know about it. */
+export interface RangeLabel {
+    readonly key: string;
+    readonly role: RangeRole;
+    /** Derived from a stand-in ULA global ID: the real /48 is random, so only its layout is certain. */
+    readonly standInUla?: boolean;
+    /** Derived from a random ULA global ID (stand-in or not): unique per stack. */
+    readonly ula?: boolean;
+    /** The stack file, for checks across files. */
+    readonly file?: string;
+}
+
+const ROLE_WORDS: Record<RangeRole, string> = {
+    nodes: "node subnet",
+    pods: "pod range",
+    services: "service range",
+    reserved: "reserved range",
+    pool: "Calico pool",
+};
+
+function classOf(label: RangeLabel): string {
+    return label.role === "reserved" ? "reserved" : "used";
+}
+
+/** Reserved ranges may overlap each other; everything else must be disjoint from everything. */
+function classesMeet(a: string, b: string): boolean {
+    return !(a === "reserved" && b === "reserved");
+}
+
+/**
+ * A range derived from a stand-in ULA ID is only certain to overlap an explicit range that
+ * covers every possible ULA /48 (fd00::/8).
+ */
+function certainOverlap(a: Labeled<RangeLabel>, b: Labeled<RangeLabel>): boolean {
+    if (a.label.standInUla && b.label.standInUla) return true;
+    if (a.label.standInUla) return contains(b.cidr, ULA_LOCAL_BLOCK);
+    if (b.label.standInUla) return contains(a.cidr, ULA_LOCAL_BLOCK);
+    return true;
+}
+
+/** The key a finding about a pair should name: the used range rather than a reserved one, else the narrower. */
+function blamed(outer: Labeled<RangeLabel>, inner: Labeled<RangeLabel>): Labeled<RangeLabel> {
+    if (inner.label.role === "reserved") return outer;
+    return inner;
+}
+
+function describe(range: Labeled<RangeLabel>, withFile = false): string {
+    const where = withFile && range.label.file ? ` in ${range.label.file}` : "";
+    return `${range.label.key} (${ROLE_WORDS[range.label.role]} ${range.cidr.text})${where}`;
+}
+
+/** `range-overlap`: the ranges of one stack (nodes, pods, services, pools, reserved) pairwise disjoint per family. */
+export function checkDisjoint(ranges: readonly Labeled<RangeLabel>[]): Finding[] {
+    return findOverlaps(ranges, { classOf, classesMeet, report: certainOverlap }).map(({ outer, inner }) => {
+        const subject = blamed(outer, inner);
+        const other = subject === inner ? outer : inner;
+        return error(
+            "range-overlap",
+            subject.label.key,
+            `${describe(subject)} overlaps ${describe(other)}. Nodes, pods, services and reserved ranges must be ` +
+                `disjoint, or packets are routed to the wrong place. Move ${subject.label.key} to a free range.`,
+        );
+    });
+}
+
+/**
+ * `range-overlap-across-stacks`: the ranges clusters use (nodes, pods, services) must not be
+ * shared between stacks. Reserved ranges are not compared across stacks (listing another
+ * environment's ranges there is the point), nor are ranges derived from a random ULA /48.
+ */
+export function checkDisjointAcrossStacks(ranges: readonly Labeled<RangeLabel>[]): Finding[] {
+    const compared = ranges.filter((r) => r.label.role !== "reserved" && !r.label.ula);
+    return findOverlaps(compared, { report: (a, b) => a.label.file !== b.label.file }).map(({ outer, inner }) => {
+        const [first, second] = [outer, inner].sort((a, b) => String(a.label.file).localeCompare(String(b.label.file)));
+        return {
+            ...error(
+                "range-overlap-across-stacks",
+                second.label.key,
+                `${describe(second, true)} overlaps ${describe(first, true)}. Two environments that share a range ` +
+                    `cannot be connected or told apart. Give ${second.label.key} in ${second.label.file} a range of its own.`,
+            ),
+            file: second.label.file,
+        };
+    });
+}
+
+/** `node-subnet-too-small`: room for every machine and the endpoint's ports. */
+export function checkNodeSubnetSize(
+    family: IpFamily,
+    prefixLength: number,
+    usablePorts: bigint,
+    neededPorts: bigint,
+    nodes: number,
+    path: string,
+): Finding[] {
+    if (usablePorts >= neededPorts) return [];
+    let suggested = prefixLength;
+    while (suggested > 0 && usableNodeAddresses(family, suggested) < neededPorts) suggested--;
+    return [
+        error(
+            "node-subnet-too-small",
+            path,
+            `${path} is a /${prefixLength} with room for ${usablePorts} ports after Neutron's own addresses, but the ` +
+                `stack needs ${neededPorts} (${nodes} machines` +
+                `${neededPorts > BigInt(nodes) ? ` and ${neededPorts - BigInt(nodes)} for the API load balancer` : ""}). ` +
+                `Use a /${suggested} or shorter.`,
+        ),
+    ];
+}
+
+/** `pod-range-too-few-nodes`: the pod range must give a node range to every machine. */
+export function checkPodCapacity(podRange: Cidr, nodeMask: number, nodesByPodRange: bigint, nodes: number, podPath: string, maskPath: string): Finding[] {
+    if (nodesByPodRange === 0n || nodesByPodRange >= BigInt(nodes)) return [];
+    const neededBits = Math.ceil(Math.log2(nodes));
+    return [
+        error(
+            "pod-range-too-few-nodes",
+            podPath,
+            `${podPath} is ${podRange.text}; with ${maskPath} ${nodeMask} it gives node ranges to ${nodesByPodRange} ` +
+                `machines, but the stack has ${nodes}. Use a /${nodeMask - neededBits} or shorter pod range, or a longer node mask.`,
+        ),
+    ];
+}
+
+/** `cluster-family-missing-on-nodes`: every cluster family needs node addresses of that family. */
+export function checkClusterFamiliesOnNodes(
+    clusterFamilies: readonly IpFamily[],
+    nodeFamilies: readonly IpFamily[],
+    familiesPath: string,
+    nodeKey: (f: IpFamily) => string,
+): Finding[] {
+    return clusterFamilies
+        .filter((f) => !nodeFamilies.includes(f))
+        .map((f) =>
+            error(
+                "cluster-family-missing-on-nodes",
+                nodeKey(f),
+                `${familiesPath} includes ${f} but ${nodeKey(f)} is null: kubelet needs an ${f} node address ` +
+                    `(node-ip) for ${f} pods and services. Set ${nodeKey(f)}, or remove ${f} from ${familiesPath}.`,
+            ),
+        );
+}
+
+/** `world-open-access`: a listed range that is the whole internet (allowed, but said out loud). */
+export function checkWorldOpen(range: Cidr, path: string, what: string): Finding[] {
+    if (range.prefixLength !== 0) return [];
+    return [
+        warning(
+            "world-open-access",
+            path,
+            `${path} is ${range.text}: ${what} is open to the whole ${range.family} internet. Prefer the ranges of ` +
+                `your offices, VPN or CI runners.`,
+        ),
+    ];
+}

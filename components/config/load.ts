@@ -1,0 +1,550 @@
+/**
+ * Stack configuration → typed ClusterConfig with the documented defaults. Type errors,
+ * unknown keys (with a did-you-mean) and missing required values become findings naming the
+ * key; the address and Kubernetes rules run later, on the typed config.
+ */
+import { contains, parseCidr } from "../addressing/cidr";
+import { ALL_FAMILIES, familyFacts, IpFamily, isIpFamily } from "../addressing/family";
+import { error, Finding, hasErrors, warning } from "../addressing/findings";
+import { ULA_DEFAULT_PREFIX, UNIQUE_LOCAL_RANGE } from "../addressing/ula";
+import { key, keys, NAMESPACE } from "./keys";
+import { CONFIG_SCHEMA, Field, FieldType } from "./schema";
+import {
+    ClusterConfig,
+    Encapsulation,
+    FamilyMap,
+    NodeRangeSpec,
+    ProxyMode,
+    RangeSpec,
+    ServerGroupPolicy,
+    WorkerPoolConfig,
+} from "./types";
+
+/** Documented defaults, in one place. */
+export const DEFAULTS = {
+    ipFamilies: ["IPv4", "IPv6"] as IpFamily[],
+    nodeCidr: { IPv4: "10.0.0.0/22", IPv6: "ula" } as Record<IpFamily, string>,
+    podCidr: { IPv4: "10.244.0.0/16", IPv6: "ula" } as Record<IpFamily, string>,
+    serviceCidr: { IPv4: "10.96.0.0/16", IPv6: "ula" } as Record<IpFamily, string>,
+    ipv6AddressMode: "dhcpv6-stateful",
+    ipv6PrefixLength: 64,
+    kubernetesVersion: "1.34",
+    proxyMode: "ipvs" as ProxyMode,
+    controlPlaneCount: 1,
+    workerPool: { name: "workers", count: 2 },
+    calicoVersion: "v3.32.1",
+    encapsulation: "None" as Encapsulation,
+    controlPlaneServerGroupPolicy: "anti-affinity" as ServerGroupPolicy,
+    workerServerGroupPolicy: "soft-anti-affinity" as ServerGroupPolicy,
+} as const;
+
+/** Where the raw values come from. */
+export interface LoadOptions {
+    /**
+     * Values as Pulumi's engine hands them to a program (`pulumi.runtime.allConfig()`): every
+     * top-level value is a string, objects and lists as JSON.
+     */
+    readonly stringValues?: boolean;
+}
+
+/** The result of loading: a config when no error was found, and every finding. */
+export interface LoadResult {
+    readonly config?: ClusterConfig;
+    readonly findings: Finding[];
+    /** The keys the configuration sets itself (`dualstack:pods.ipv4Cidr`); everything else is a default. */
+    readonly explicitKeys: ReadonlySet<string>;
+}
+
+type Tree = { [name: string]: unknown };
+
+/**
+ * Load a stack's `config:` map. Keys may carry the namespace (`dualstack:pods`) or not (the
+ * project namespace, as Pulumi reads them); keys of other namespaces are ignored.
+ */
+export function loadConfig(raw: Readonly<Record<string, unknown>>, options: LoadOptions = {}): LoadResult {
+    const findings: Finding[] = [];
+    const tree: Tree = {};
+    for (const [rawKey, rawValue] of Object.entries(raw)) {
+        const colon = rawKey.indexOf(":");
+        const namespace = colon < 0 ? NAMESPACE : rawKey.slice(0, colon);
+        const name = colon < 0 ? rawKey : rawKey.slice(colon + 1);
+        if (namespace !== NAMESPACE) continue;
+        const field = CONFIG_SCHEMA[name];
+        if (field === undefined) {
+            findings.push(unknownKey(key(name), name, CONFIG_SCHEMA));
+            continue;
+        }
+        const value = options.stringValues ? fromEngineString(rawValue, field.type) : rawValue;
+        const clean = checkValue(value, field.type, key(name), findings);
+        if (clean !== undefined) tree[name] = clean;
+    }
+    const config = buildConfig(tree, findings);
+    return { config: hasErrors(findings) ? undefined : config, findings, explicitKeys: leafKeys(tree, key("")) };
+}
+
+/** Dotted paths of every value in the checked tree, lists as `[i]`. */
+function leafKeys(value: unknown, prefix: string, into = new Set<string>()): Set<string> {
+    if (Array.isArray(value)) {
+        into.add(prefix);
+        value.forEach((item, index) => leafKeys(item, `${prefix}[${index}]`, into));
+    } else if (value !== null && typeof value === "object") {
+        const separator = prefix.endsWith(":") ? "" : ".";
+        for (const [name, item] of Object.entries(value as Tree)) leafKeys(item, `${prefix}${separator}${name}`, into);
+    } else {
+        into.add(prefix);
+    }
+    return into;
+}
+
+/** Top-level values from the engine are strings; objects and lists are JSON. */
+function fromEngineString(value: unknown, type: FieldType): unknown {
+    if (typeof value !== "string") return value;
+    switch (type.kind) {
+        case "object":
+        case "list":
+        case "integer":
+        case "boolean":
+            try {
+                return JSON.parse(value);
+            } catch {
+                return value;
+            }
+        default:
+            return value;
+    }
+}
+
+/** A short description of a value for messages: `"three" (a string)`, `a list`. */
+export function describeValue(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    switch (typeof value) {
+        case "string":
+            return `"${value}" (a string)`;
+        case "number":
+            return `${value} (a number)`;
+        case "boolean":
+            return `${value} (a boolean)`;
+        case "object":
+            return "an object";
+        default:
+            return String(value);
+    }
+}
+
+function expectedOf(type: FieldType): string {
+    switch (type.kind) {
+        case "string":
+            return type.expected ?? "a string";
+        case "integer":
+            if (type.min !== undefined && type.max !== undefined) return `an integer from ${type.min} to ${type.max}`;
+            if (type.min !== undefined) return `an integer of at least ${type.min}`;
+            return "an integer";
+        case "boolean":
+            return "true or false";
+        case "enum":
+            return `one of ${type.values.join(", ")}`;
+        case "range":
+            return [
+                "a CIDR in quotes",
+                type.ula ? ' or "ula" / "ula/N"' : "",
+                type.nullable ? " or null (none)" : "",
+            ].join("");
+        case "list":
+            return `a list of ${expectedOf(type.item).replace(/^an? /, "")}s`.replace(/ss$/, "s");
+        case "object":
+            return `an object with keys ${Object.keys(type.fields).join(", ")}`;
+    }
+}
+
+function typeError(path: string, value: unknown, type: FieldType, hint = ""): Finding {
+    return error(
+        "config-type",
+        path,
+        `${path} is ${describeValue(value)}; expected ${expectedOf(type)}.${hint ? ` ${hint}` : ""}`,
+    );
+}
+
+/** Check a value against its type; returns the value when it is valid, undefined otherwise. */
+function checkValue(value: unknown, type: FieldType, path: string, findings: Finding[]): unknown {
+    switch (type.kind) {
+        case "string":
+            if (typeof value !== "string") {
+                const hint = typeof value === "number" ? "Quote the value so YAML keeps it as written." : "";
+                findings.push(typeError(path, value, type, hint));
+                return undefined;
+            }
+            if (type.pattern && !type.pattern.test(value)) {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            return value;
+        case "integer":
+            if (typeof value !== "number" || !Number.isInteger(value)) {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            if ((type.min !== undefined && value < type.min) || (type.max !== undefined && value > type.max)) {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            return value;
+        case "boolean":
+            if (typeof value !== "boolean") {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            return value;
+        case "enum":
+            if (typeof value !== "string" || !type.values.includes(value)) {
+                const suggestion = typeof value === "string" ? didYouMean(value, type.values) : undefined;
+                findings.push(typeError(path, value, type, suggestion ? `Did you mean ${suggestion}?` : ""));
+                return undefined;
+            }
+            return value;
+        case "range":
+            return checkRange(value, type, path, findings);
+        case "list": {
+            if (!Array.isArray(value)) {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            const items: unknown[] = [];
+            value.forEach((item, index) => {
+                const clean = checkValue(item, type.item, `${path}[${index}]`, findings);
+                if (clean !== undefined) items.push(clean);
+            });
+            return items;
+        }
+        case "object": {
+            if (value === null || typeof value !== "object" || Array.isArray(value)) {
+                findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            const out: Tree = {};
+            for (const [name, item] of Object.entries(value as Tree)) {
+                const field = type.fields[name];
+                if (field === undefined) {
+                    findings.push(unknownKey(`${path}.${name}`, name, type.fields));
+                    continue;
+                }
+                const clean = checkValue(item, field.type, `${path}.${name}`, findings);
+                if (clean !== undefined) out[name] = clean;
+            }
+            return out;
+        }
+    }
+}
+
+function checkRange(
+    value: unknown,
+    type: Extract<FieldType, { kind: "range" }>,
+    path: string,
+    findings: Finding[],
+): unknown {
+    if (value === null || value === "none") {
+        if (type.nullable) return null;
+        findings.push(typeError(path, value, type, "This range cannot be switched off; leave the key out for the default."));
+        return undefined;
+    }
+    if (typeof value !== "string") {
+        findings.push(typeError(path, value, type));
+        return undefined;
+    }
+    const ula = /^ula(?:\/(\d+))?$/i.exec(value);
+    if (ula) {
+        if (!type.ula) {
+            findings.push(
+                typeError(path, value, type, "Unique local addresses (RFC 4193) are IPv6; give an IPv4 CIDR here."),
+            );
+            return undefined;
+        }
+        return value.toLowerCase();
+    }
+    return value;
+}
+
+function unknownKey(path: string, name: string, fields: Readonly<Record<string, Field>>): Finding {
+    const parent = path.slice(0, path.length - name.length);
+    if (/[.[]/.test(name)) {
+        const [head] = name.split(/[.[]/);
+        const structured = fields[head] !== undefined;
+        return error(
+            "config-unknown-key",
+            path,
+            structured
+                ? `${path} is not a key: ${head} is structured configuration. Write it as a nested value ` +
+                      `(pulumi config set --path ${name} <value>), i.e. "${parent}${head}:" with "${name.slice(head.length + 1)}" inside.`
+                : `${path} is not a dualstack configuration key; see the configuration reference in README.md.`,
+        );
+    }
+    const suggestion = didYouMean(name, Object.keys(fields));
+    return error(
+        "config-unknown-key",
+        path,
+        `${path} is not a dualstack configuration key.` +
+            (suggestion ? ` Did you mean ${parent}${suggestion}?` : ` Known keys here: ${Object.keys(fields).join(", ")}.`),
+    );
+}
+
+/** The closest candidate by edit distance (case-insensitive first), if close enough to be a typo. */
+export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+    const lower = value.toLowerCase();
+    const exact = candidates.find((c) => c.toLowerCase() === lower);
+    if (exact) return exact;
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = editDistance(lower, candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    const limit = Math.max(2, Math.floor(value.length / 3));
+    return bestDistance <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** `"ula"`, `"ula/52"` or a CIDR string → a RangeSpec. */
+function rangeSpec(value: string, use: keyof typeof ULA_DEFAULT_PREFIX): RangeSpec {
+    const ula = /^ula(?:\/(\d+))?$/.exec(value);
+    if (ula) return { kind: "ula", prefixLength: ula[1] === undefined ? ULA_DEFAULT_PREFIX[use] : Number(ula[1]) };
+    return { kind: "cidr", text: value };
+}
+
+function section(tree: Tree, name: string): Tree {
+    const value = tree[name];
+    return value !== undefined && value !== null && typeof value === "object" ? (value as Tree) : {};
+}
+
+/** Apply defaults to the checked tree. Values in the tree have passed their type check. */
+function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
+    const ipFamilies = ((tree.ipFamilies as string[] | undefined) ?? DEFAULTS.ipFamilies).filter(isIpFamily);
+    const clusterFamilies = new Set<IpFamily>(ipFamilies);
+    const network = section(tree, "network");
+    const pods = section(tree, "pods");
+    const services = section(tree, "services");
+    const kubernetes = section(tree, "kubernetes");
+    const controlPlane = section(tree, "controlPlane");
+    const calico = section(tree, "calico");
+    const access = section(tree, "access");
+    const bootstrap = section(tree, "bootstrap");
+
+    const ipv6SubnetPool = network.ipv6SubnetPool as string | undefined;
+    const nodeCidrs: FamilyMap<NodeRangeSpec> = {};
+    for (const family of ALL_FAMILIES) {
+        const value = network[`${familyFacts(family).lowerSuffix}Cidr`] as string | null | undefined;
+        if (family === "IPv6" && ipv6SubnetPool !== undefined) {
+            if (value !== undefined && value !== null) {
+                findings.push(
+                    error(
+                        "config-conflict",
+                        keys.nodeCidr(family),
+                        `${keys.nodeCidr(family)} and ${keys.ipv6SubnetPool} are both set; the IPv6 node subnet comes ` +
+                            `either from a CIDR or from the subnet pool. Remove one of them.`,
+                    ),
+                );
+            }
+            nodeCidrs.IPv6 = {
+                kind: "subnetPool",
+                pool: ipv6SubnetPool,
+                prefixLength: (network.ipv6PrefixLength as number | undefined) ?? DEFAULTS.ipv6PrefixLength,
+            };
+            continue;
+        }
+        if (value === null) continue;
+        if (value !== undefined) nodeCidrs[family] = rangeSpec(value, "nodes");
+        else if (clusterFamilies.has(family)) nodeCidrs[family] = rangeSpec(DEFAULTS.nodeCidr[family], "nodes");
+    }
+
+    const podCidrs: FamilyMap<RangeSpec> = {};
+    const serviceCidrs: FamilyMap<RangeSpec> = {};
+    const nodeMasks: FamilyMap<number> = {};
+    const encapsulation: FamilyMap<Encapsulation> = {};
+    const blockSizes: FamilyMap<number> = {};
+    const natOutgoing: FamilyMap<boolean> = {};
+    const familyKeys: Array<[Tree, string, (f: IpFamily) => string]> = [
+        [pods, "Cidr", keys.podCidr],
+        [services, "Cidr", keys.serviceCidr],
+        [pods, "nodeMask", keys.nodeMask],
+        [calico, "encapsulation", keys.encapsulation],
+        [calico, "blockSize", keys.blockSize],
+        [calico, "natOutgoing", keys.natOutgoing],
+    ];
+    for (const family of ALL_FAMILIES) {
+        const facts = familyFacts(family);
+        if (!clusterFamilies.has(family)) {
+            for (const [tree, field, keyOf] of familyKeys) {
+                const name = field === "Cidr" ? `${facts.lowerSuffix}Cidr` : `${field}${facts.keySuffix}`;
+                if (tree[name] !== undefined) {
+                    findings.push(
+                        warning(
+                            "config-unused-key",
+                            keyOf(family),
+                            `${keyOf(family)} is set but ${family} is not in ${keys.ipFamilies}, so it is not used. ` +
+                                `Add ${family} to ipFamilies or remove the key.`,
+                        ),
+                    );
+                }
+            }
+            continue;
+        }
+        const podValue = (pods[`${facts.lowerSuffix}Cidr`] as string | undefined) ?? DEFAULTS.podCidr[family];
+        podCidrs[family] = rangeSpec(podValue, "pods");
+        serviceCidrs[family] = rangeSpec(
+            (services[`${facts.lowerSuffix}Cidr`] as string | undefined) ?? DEFAULTS.serviceCidr[family],
+            "services",
+        );
+        nodeMasks[family] = (pods[`nodeMask${facts.keySuffix}`] as number | undefined) ?? facts.defaultNodeMask;
+        encapsulation[family] =
+            (calico[`encapsulation${facts.keySuffix}`] as Encapsulation | undefined) ?? DEFAULTS.encapsulation;
+        blockSizes[family] = (calico[`blockSize${facts.keySuffix}`] as number | undefined) ?? facts.defaultBlockSize;
+        natOutgoing[family] =
+            (calico[`natOutgoing${facts.keySuffix}`] as boolean | undefined) ??
+            (family === "IPv4" ? true : isUniqueLocal(podCidrs[family]));
+    }
+
+    const controlPlaneFlavor = controlPlane.flavor as string | undefined;
+    const controlPlaneImage = controlPlane.image as string | undefined;
+    const workerPools = buildWorkerPools(tree, controlPlaneFlavor, controlPlaneImage, findings);
+
+    const config: ClusterConfig = {
+        ipFamilies,
+        ulaGlobalId: (tree.ulaGlobalId as string | undefined)?.toLowerCase(),
+        network: {
+            nodeCidrs,
+            ipv6AddressMode: (network.ipv6AddressMode as string | undefined) ?? DEFAULTS.ipv6AddressMode,
+            ipv6RaMode:
+                (network.ipv6RaMode as string | undefined) ??
+                (network.ipv6AddressMode as string | undefined) ??
+                DEFAULTS.ipv6AddressMode,
+            externalNetwork: network.externalNetwork as string | undefined,
+            dnsNameservers: (network.dnsNameservers as string[] | undefined) ?? [],
+            existingNetwork: network.existingNetwork as string | undefined,
+            existingRouter: network.existingRouter as string | undefined,
+        },
+        pods: { cidrs: podCidrs, nodeMasks },
+        services: { cidrs: serviceCidrs },
+        reservedCidrs: (tree.reservedCidrs as string[] | undefined) ?? [],
+        kubernetes: {
+            version: (kubernetes.version as string | undefined) ?? DEFAULTS.kubernetesVersion,
+            proxyMode: (kubernetes.proxyMode as ProxyMode | undefined) ?? DEFAULTS.proxyMode,
+            allowRangeChanges: (kubernetes.allowRangeChanges as boolean | undefined) ?? false,
+        },
+        controlPlane: {
+            count: (controlPlane.count as number | undefined) ?? DEFAULTS.controlPlaneCount,
+            flavor: controlPlaneFlavor,
+            image: controlPlaneImage,
+            endpoint: controlPlane.endpoint as string | undefined,
+            serverGroupPolicy:
+                (controlPlane.serverGroupPolicy as ServerGroupPolicy | undefined) ??
+                DEFAULTS.controlPlaneServerGroupPolicy,
+            availabilityZone: controlPlane.availabilityZone as string | undefined,
+        },
+        workerPools,
+        calico: {
+            version: (calico.version as string | undefined) ?? DEFAULTS.calicoVersion,
+            encapsulation,
+            blockSizes,
+            natOutgoing,
+            bgp: (calico.bgp as boolean | undefined) ?? true,
+            blockMetadata: (calico.blockMetadata as boolean | undefined) ?? true,
+        },
+        access: {
+            sshKeyName: access.sshKeyName as string | undefined,
+            apiAllowedCidrs: (access.apiAllowedCidrs as string[] | undefined) ?? [],
+            sshAllowedCidrs: (access.sshAllowedCidrs as string[] | undefined) ?? [],
+        },
+        bootstrap: { tokenRotation: (bootstrap.tokenRotation as string | undefined) ?? "" },
+    };
+    findings.push(...requiredKeys(config));
+    return config;
+}
+
+function isUniqueLocal(spec: RangeSpec | undefined): boolean {
+    if (spec === undefined) return false;
+    if (spec.kind === "ula") return true;
+    const parsed = parseCidr(spec.text);
+    return parsed.ok && contains(UNIQUE_LOCAL_RANGE, parsed.cidr);
+}
+
+function buildWorkerPools(
+    tree: Tree,
+    defaultFlavor: string | undefined,
+    defaultImage: string | undefined,
+    findings: Finding[],
+): WorkerPoolConfig[] {
+    const raw = (tree.workerPools as Tree[] | undefined) ?? [DEFAULTS.workerPool];
+    const seen = new Set<string>();
+    const pools: WorkerPoolConfig[] = [];
+    raw.forEach((pool, index) => {
+        const name = pool.name as string | undefined;
+        if (name === undefined) {
+            findings.push(
+                error(
+                    "config-required",
+                    keys.workerPool(index, "name"),
+                    `${keys.workerPool(index, "name")} is not set; every worker pool needs a name (a DNS label such as "workers").`,
+                ),
+            );
+            return;
+        }
+        if (seen.has(name) || name === "control-plane") {
+            findings.push(
+                error(
+                    "config-duplicate-pool",
+                    keys.workerPool(index, "name"),
+                    `${keys.workerPool(index, "name")} is "${name}", ` +
+                        (name === "control-plane"
+                            ? "which is the name of the control plane's machines. Choose another pool name."
+                            : "the name of an earlier pool; machine names derive from pool names, so each must be unique."),
+                ),
+            );
+            return;
+        }
+        seen.add(name);
+        pools.push({
+            name,
+            count: (pool.count as number | undefined) ?? DEFAULTS.workerPool.count,
+            flavor: (pool.flavor as string | undefined) ?? defaultFlavor,
+            image: (pool.image as string | undefined) ?? defaultImage,
+            serverGroupPolicy: (pool.serverGroupPolicy as ServerGroupPolicy | undefined) ?? DEFAULTS.workerServerGroupPolicy,
+            availabilityZone: pool.availabilityZone as string | undefined,
+        });
+    });
+    return pools;
+}
+
+function requiredKeys(config: ClusterConfig): Finding[] {
+    const findings: Finding[] = [];
+    const missing = (path: string, what: string, example: string) =>
+        findings.push(
+            error(
+                "config-required",
+                key(path),
+                `${key(path)} is not set; pulumi up needs ${what}. Set it: pulumi config set --path ${path} ${example}`,
+            ),
+        );
+    if (config.controlPlane.flavor === undefined) missing("controlPlane.flavor", "the Nova flavor of the control-plane machines", "m1.large");
+    if (config.controlPlane.image === undefined) missing("controlPlane.image", "the Glance image of the machines (with cloud-init)", "ubuntu-24.04");
+    if (config.network.externalNetwork === undefined && config.network.existingRouter === undefined) {
+        missing("network.externalNetwork", "the external network for the router gateway and floating IPs", "public");
+    }
+    return findings;
+}

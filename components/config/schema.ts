@@ -1,0 +1,264 @@
+/**
+ * The schema of the `dualstack:` stack configuration: every key with its type, default and
+ * meaning. The loader checks types against it, suggests keys from it, and the README's
+ * configuration reference is checked against it by a test.
+ */
+
+/** The type of one configuration value. */
+export type FieldType =
+    | { readonly kind: "string"; readonly pattern?: RegExp; readonly expected?: string }
+    | { readonly kind: "integer"; readonly min?: number; readonly max?: number }
+    | { readonly kind: "boolean" }
+    | { readonly kind: "enum"; readonly values: readonly string[] }
+    /** A CIDR, or `"ula"` / `"ula/N"` when `ula` is set; `null` (or `"none"`) when `nullable`. */
+    | { readonly kind: "range"; readonly ula: boolean; readonly nullable: boolean }
+    | { readonly kind: "list"; readonly item: FieldType }
+    | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
+
+/** One key of the schema. */
+export interface Field {
+    readonly type: FieldType;
+    /** What the key means, for docs. */
+    readonly doc: string;
+    /** The default, as documented. */
+    readonly default: string;
+    /** Needed by `pulumi up` (and so by `check` and `plan`, which answer for `up`). */
+    readonly required?: boolean;
+}
+
+const str = (pattern?: RegExp, expected?: string): FieldType => ({ kind: "string", pattern, expected });
+const int = (min?: number, max?: number): FieldType => ({ kind: "integer", min, max });
+const bool: FieldType = { kind: "boolean" };
+const oneOf = (values: readonly string[]): FieldType => ({ kind: "enum", values });
+const listOf = (item: FieldType): FieldType => ({ kind: "list", item });
+const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object", fields });
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+const ENCAPSULATION_VALUES = ["None", "IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet"] as const;
+const SERVER_GROUP_POLICY_VALUES = ["anti-affinity", "soft-anti-affinity"] as const;
+
+/** Worker pool entries. */
+export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
+    name: {
+        type: str(DNS_LABEL, "a DNS label of at most 32 characters, e.g. workers"),
+        doc: "Pool name; part of every machine name of the pool.",
+        default: "required",
+        required: true,
+    },
+    count: { type: int(0, 1000), doc: "Number of workers in the pool.", default: "2" },
+    flavor: { type: str(), doc: "Nova flavor name.", default: "`controlPlane.flavor`" },
+    image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
+    serverGroupPolicy: {
+        type: oneOf(SERVER_GROUP_POLICY_VALUES),
+        doc: "Nova server-group policy that spreads the pool over hypervisors.",
+        default: "`soft-anti-affinity`",
+    },
+    availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)" },
+};
+
+/** The whole `dualstack:` namespace. */
+export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
+    ipFamilies: {
+        type: listOf(oneOf(["IPv4", "IPv6"])),
+        doc: "Families of pods and services, primary first: `[IPv4, IPv6]`, `[IPv6, IPv4]`, `[IPv4]` or `[IPv6]`.",
+        default: "`[IPv4, IPv6]`",
+    },
+    ulaGlobalId: {
+        type: str(/^[0-9a-fA-F]{10}$/, 'ten hexadecimal digits in quotes, e.g. "8a3c1f0b7d"'),
+        doc: 'Pin the 40-bit RFC 4193 global ID of the stack\'s ULA /48 (reproducible plans). Otherwise it is random and kept in state.',
+        default: "random (@pulumi/random)",
+    },
+    network: {
+        type: objectOf({
+            ipv4Cidr: {
+                type: { kind: "range", ula: false, nullable: true },
+                doc: "IPv4 node subnet. `null` for IPv6-only nodes.",
+                default: "`10.0.0.0/22` when IPv4 is a cluster family",
+            },
+            ipv6Cidr: {
+                type: { kind: "range", ula: true, nullable: true },
+                doc: 'IPv6 node subnet, or `"ula"` (a /64 of the stack\'s ULA /48) or `"ula/N"`. `null` for IPv4-only nodes.',
+                default: '`"ula"` (/64) when IPv6 is a cluster family',
+            },
+            ipv6AddressMode: {
+                type: str(),
+                doc: "Neutron `ipv6_address_mode`: `dhcpv6-stateful`, `dhcpv6-stateless` or `slaac` (the last two need a /64).",
+                default: "`dhcpv6-stateful`",
+            },
+            ipv6RaMode: {
+                type: str(),
+                doc: "Neutron `ipv6_ra_mode`; must equal the address mode when set.",
+                default: "the address mode",
+            },
+            ipv6SubnetPool: {
+                type: str(),
+                doc: "Name of a Neutron subnet pool to take the IPv6 node subnet from (globally routed IPv6, no NAT). Replaces `ipv6Cidr`.",
+                default: "none",
+            },
+            ipv6PrefixLength: {
+                type: int(48, 126),
+                doc: "Prefix length requested from `ipv6SubnetPool`.",
+                default: "64",
+            },
+            externalNetwork: {
+                type: str(),
+                doc: "Name of the external network: router gateway and floating IPs.",
+                default: "required (unless `existingRouter`)",
+            },
+            dnsNameservers: { type: listOf(str()), doc: "DNS servers handed out on the node subnets (addresses of either family).", default: "`[]`" },
+            existingNetwork: {
+                type: str(),
+                doc: "Name of an existing Neutron network to create the node subnets in, instead of a new network.",
+                default: "none",
+            },
+            existingRouter: {
+                type: str(),
+                doc: "Name of an existing router to attach the node subnets to, instead of a new router.",
+                default: "none",
+            },
+        }),
+        doc: "Neutron network of the nodes.",
+        default: "",
+    },
+    pods: {
+        type: objectOf({
+            ipv4Cidr: { type: { kind: "range", ula: false, nullable: false }, doc: "IPv4 pod range (kubeadm `podSubnet`, Calico pool).", default: "`10.244.0.0/16`" },
+            ipv6Cidr: {
+                type: { kind: "range", ula: true, nullable: false },
+                doc: 'IPv6 pod range, or `"ula"` (a /56 of the ULA /48) or `"ula/N"`.',
+                default: '`"ula"` (/56)',
+            },
+            nodeMaskIPv4: { type: int(0, 32), doc: "`node-cidr-mask-size-ipv4`: the IPv4 pod range of each node.", default: "24" },
+            nodeMaskIPv6: { type: int(0, 128), doc: "`node-cidr-mask-size-ipv6`: the IPv6 pod range of each node.", default: "64" },
+        }),
+        doc: "Pod ranges.",
+        default: "",
+    },
+    services: {
+        type: objectOf({
+            ipv4Cidr: { type: { kind: "range", ula: false, nullable: false }, doc: "IPv4 service range (kubeadm `serviceSubnet`).", default: "`10.96.0.0/16`" },
+            ipv6Cidr: {
+                type: { kind: "range", ula: true, nullable: false },
+                doc: 'IPv6 service range, or `"ula"` (a /112 of the ULA /48) or `"ula/N"`.',
+                default: '`"ula"` (/112)',
+            },
+        }),
+        doc: "Service ranges.",
+        default: "",
+    },
+    reservedCidrs: {
+        type: listOf(str()),
+        doc: "Ranges nothing of this stack may overlap: VPNs, other sites, other environments.",
+        default: "`[]`",
+    },
+    kubernetes: {
+        type: objectOf({
+            version: {
+                type: str(/^1\.\d+(\.\d+)?$/, 'a Kubernetes version in quotes, e.g. "1.34" or "1.34.2"'),
+                doc: "Kubernetes minor (`1.34`) or patch (`1.34.2`); selects the pkgs.k8s.io repository.",
+                default: '`"1.34"`',
+            },
+            proxyMode: { type: oneOf(["ipvs", "iptables", "nftables"]), doc: "kube-proxy mode.", default: "`ipvs`" },
+            allowRangeChanges: {
+                type: bool,
+                doc: "Allow a change of `ipFamilies` or of pod/service ranges on a deployed stack. Kubernetes cannot do it in place: the cluster is rebuilt.",
+                default: "`false`",
+            },
+        }),
+        doc: "Kubernetes.",
+        default: "",
+    },
+    controlPlane: {
+        type: objectOf({
+            count: { type: int(1, 9), doc: "Control-plane machines: 1, 3 or 5 (etcd quorum; even counts warn).", default: "1" },
+            flavor: { type: str(), doc: "Nova flavor name.", default: "required", required: true },
+            image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true },
+            endpoint: {
+                type: str(DNS_NAME, "a DNS name such as api.dev.example.com"),
+                doc: "DNS name of the API endpoint (certSANs, controlPlaneEndpoint, kubeconfig). Point it at the endpoint addresses yourself.",
+                default: "none (the endpoint address is used)",
+            },
+            serverGroupPolicy: {
+                type: oneOf(SERVER_GROUP_POLICY_VALUES),
+                doc: "Nova server-group policy for the control plane.",
+                default: "`anti-affinity`",
+            },
+            availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)" },
+        }),
+        doc: "Control plane.",
+        default: "",
+    },
+    workerPools: {
+        type: listOf(objectOf(WORKER_POOL_FIELDS)),
+        doc: "Worker pools: a list of `{name, count, flavor, image, serverGroupPolicy, availabilityZone}`.",
+        default: "one pool `workers` of 2",
+    },
+    calico: {
+        type: objectOf({
+            version: {
+                type: str(/^v\d+\.\d+\.\d+$/, 'a Calico release tag in quotes, e.g. "v3.32.1"'),
+                doc: "tigera-operator and CRD chart version (the Calico tag).",
+                default: "`v3.32.1`",
+            },
+            encapsulationIPv4: { type: oneOf(ENCAPSULATION_VALUES), doc: "IPv4 pool encapsulation.", default: "`None`" },
+            encapsulationIPv6: {
+                type: oneOf(ENCAPSULATION_VALUES),
+                doc: "IPv6 pool encapsulation: `None`, `VXLAN`, `VXLANCrossSubnet` (IPIP is IPv4-only).",
+                default: "`None`",
+            },
+            blockSizeIPv4: { type: int(), doc: "IPv4 pool block size, 20–32.", default: "26" },
+            blockSizeIPv6: { type: int(), doc: "IPv6 pool block size, 116–128.", default: "122" },
+            natOutgoingIPv4: { type: bool, doc: "SNAT pod traffic leaving the IPv4 pool.", default: "`true`" },
+            natOutgoingIPv6: { type: bool, doc: "SNAT pod traffic leaving the IPv6 pool.", default: "`true` when the IPv6 pod range is ULA" },
+            bgp: { type: bool, doc: "Calico BGP between nodes; needed to route unencapsulated pod traffic.", default: "`true`" },
+            blockMetadata: {
+                type: bool,
+                doc: "A Calico policy that keeps pods from the OpenStack metadata service (169.254.169.254, fe80::a9fe:a9fe); user-data carries keys.",
+                default: "`true`",
+            },
+        }),
+        doc: "Calico.",
+        default: "",
+    },
+    access: {
+        type: objectOf({
+            sshKeyName: { type: str(), doc: "Nova key pair for SSH to the nodes.", default: "none" },
+            apiAllowedCidrs: {
+                type: listOf(str()),
+                doc: "Ranges allowed to reach the API (6443) from outside the cluster. `pulumi up` installs Calico through the API, so include where it runs.",
+                default: "`[]` (cluster members only)",
+            },
+            sshAllowedCidrs: { type: listOf(str()), doc: "Ranges allowed to reach SSH (22).", default: "`[]` (no SSH)" },
+        }),
+        doc: "Access from outside.",
+        default: "",
+    },
+    bootstrap: {
+        type: objectOf({
+            tokenRotation: {
+                type: str(),
+                doc: "Any string; change it to issue a new join token (machines already joined are not touched).",
+                default: '`""`',
+            },
+        }),
+        doc: "Node bootstrap.",
+        default: "",
+    },
+};
+
+/** Every leaf key as a dotted path (`network.ipv4Cidr`, `workerPools[].name`), in schema order. */
+export function schemaKeyPaths(fields: Readonly<Record<string, Field>> = CONFIG_SCHEMA, prefix = ""): string[] {
+    const paths: string[] = [];
+    for (const [name, field] of Object.entries(fields)) {
+        const path = `${prefix}${name}`;
+        if (field.type.kind === "object") {
+            paths.push(...schemaKeyPaths(field.type.fields, `${path}.`));
+        } else if (field.type.kind === "list" && field.type.item.kind === "object") {
+            paths.push(path, ...schemaKeyPaths(field.type.item.fields, `${path}[].`));
+        } else {
+            paths.push(path);
+        }
+    }
+    return paths;
+}

@@ -1,0 +1,6 @@
+/**
+ * Offline stand-in cloud for Pulumi's mock runtime: used by `dualstack plan`, the tests and
+ * the benchmarks.
+ */
+export * from "./cloud";
+export * from "./install";

@@ -1,0 +1,50 @@
+/**
+ * One stack file, or several, from text to findings: load the configuration, plan the
+ * addresses, and check stacks against each other. Shared by `dualstack check` and `plan`.
+ */
+import { Finding } from "./addressing/findings";
+import { Labeled } from "./addressing/overlap";
+import { AddressPlan } from "./addressing/plan";
+import { checkDisjointAcrossStacks, RangeLabel } from "./addressing/rules/ranges";
+import { planAddresses } from "./addressing/validate";
+import { loadConfig } from "./config/load";
+import { StackFile } from "./config/stackFile";
+import { ClusterConfig } from "./config/types";
+
+/** A stack file evaluated: its config and plan when valid enough, and its findings. */
+export interface EvaluatedStack {
+    readonly file: string;
+    readonly stack: string;
+    readonly config?: ClusterConfig;
+    readonly plan?: AddressPlan;
+    readonly findings: Finding[];
+    readonly labeledRanges: Labeled<RangeLabel>[];
+}
+
+/** Load and plan one stack file. The ULA stand-in ID is derived from the stack name. */
+export function evaluateStack(stackFile: StackFile): EvaluatedStack {
+    const loaded = loadConfig(stackFile.config);
+    const withFile = (f: Finding): Finding => ({ ...f, file: stackFile.file });
+    if (loaded.config === undefined) {
+        return { file: stackFile.file, stack: stackFile.stack, findings: loaded.findings.map(withFile), labeledRanges: [] };
+    }
+    const planned = planAddresses(loaded.config, { standInSeed: stackFile.stack }, loaded.explicitKeys);
+    return {
+        file: stackFile.file,
+        stack: stackFile.stack,
+        config: loaded.config,
+        plan: planned.plan,
+        findings: [...loaded.findings, ...planned.findings].map(withFile),
+        labeledRanges: planned.labeledRanges.map((r) => ({ ...r, label: { ...r.label, file: stackFile.file } })),
+    };
+}
+
+/** Evaluate several stack files and check them against each other. */
+export function checkStacks(stackFiles: readonly StackFile[]): { stacks: EvaluatedStack[]; findings: Finding[] } {
+    const stacks = stackFiles.map(evaluateStack);
+    const findings = stacks.flatMap((s) => s.findings);
+    if (stacks.length > 1) {
+        findings.push(...checkDisjointAcrossStacks(stacks.flatMap((s) => s.labeledRanges)));
+    }
+    return { stacks, findings };
+}

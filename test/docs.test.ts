@@ -21,7 +21,7 @@ function sources(dir: string): string[] {
 /** Rule ids in `error("id"`, `warning("id"`, `rule: "id"` and `["id", ...]` rule tables. */
 export function ruleIdsInCode(): Set<string> {
     const ids = new Set<string>();
-    const patterns = [/\b(?:error|warning)\(\s*"([a-z0-9]+(?:-[a-z0-9]+)+)"/g, /\brule:\s*"([a-z0-9]+(?:-[a-z0-9]+)+)"/g, /\["(neutron-[a-z0-9-]+)",/g];
+    const patterns = [/\b(?:error|warning)\(\s*"([a-z0-9]+(?:-[a-z0-9]+)+)"/g, /\brule:\s*"([a-z0-9]+(?:-[a-z0-9]+)+)"/g, /\["([a-z0-9]+(?:-[a-z0-9]+)+)",\s*(?:keys|facts)\./g];
     for (const file of [...sources(path.join(ROOT, "components")), ...sources(path.join(ROOT, "policies"))]) {
         const text = fs.readFileSync(file, "utf8");
         for (const pattern of patterns) for (const match of text.matchAll(pattern)) ids.add(match[1]);

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { schemaKeyPaths, withConfigReference } from "../components/config";
+import { clusterConfigArgsSource, schemaKeyPaths, withConfigReference } from "../components/config";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -55,5 +55,11 @@ describe("README configuration reference", () => {
     it("is the table generated from the schema (run npm run docs after changing the schema)", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.strictEqual(readme, withConfigReference(readme));
+    });
+});
+
+describe("generated Cluster arguments", () => {
+    it("components/cluster/configArgs.ts is generated from the schema (run npm run docs after changing the schema)", () => {
+        assert.strictEqual(fs.readFileSync(path.join(ROOT, "components", "cluster", "configArgs.ts"), "utf8"), clusterConfigArgsSource());
     });
 });

@@ -276,6 +276,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     public readonly material: pulumi.Output<ClusterPkiMaterial>;
 
     constructor(name: string, args: ClusterPkiArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything, the component included, is registered.
+        checkClusterPkiArgs(args);
         super("dualstack:index:ClusterPki", name, {}, opts);
         const out = createClusterPki(name, args, this);
         this.caCertPem = out.caCertPem;

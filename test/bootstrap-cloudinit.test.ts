@@ -159,7 +159,7 @@ describe("bootstrap: cloud-init user-data", () => {
 
     it("the script never runs kubeadm a second time and does things in the documented order", () => {
         const main = BOOTSTRAP_SCRIPT.slice(BOOTSTRAP_SCRIPT.indexOf("main() {"));
-        const order = ["disable_swap", "load_kernel_modules", "keep_router_advertisements", "sysctl -q --system", "install_packages", "/etc/kubernetes/kubelet.conf", "kubeadm_init", "kubeadm_join", 'touch "$DONE_MARKER"'];
+        const order = [". \"$ENVIRONMENT_FILE\"", "disable_swap", "load_kernel_modules", "keep_router_advertisements", "sysctl -q --system", "install_packages", "$KUBELET_KUBECONFIG", "kubeadm_init", "kubeadm_join", 'touch "$DONE_MARKER"'];
         const positions = order.map((step) => main.indexOf(step));
         assert.ok(positions.every((p) => p >= 0), `every step is in main: ${order.filter((_, i) => positions[i] < 0).join(", ")}`);
         assert.deepStrictEqual([...positions].sort((a, b) => a - b), positions, "steps run in order");
@@ -208,7 +208,7 @@ describe("bootstrap: cloud-init user-data", () => {
             NODE_SUBNETS: "fd00:10::/64 10.0.0.0/22",
             IPV6_NODE: "yes",
             API_SERVER_ENDPOINT: "[fd00:10::2]:6443",
-            KUBEADM_JOIN_CONFIGS: "/etc/kubernetes/dualstack/kubeadm-join.yaml /etc/kubernetes/dualstack/kubeadm-join-init-token.yaml",
+            KUBEADM_JOIN_CONFIGS: "j0in00:/etc/kubernetes/dualstack/kubeadm-join.yaml in1t00:/etc/kubernetes/dualstack/kubeadm-join-init-token.yaml",
             JOIN_TIMEOUT_SECONDS: "3600",
             EXTRA_PACKAGES: "('conntrack' 'nftables')",
         });

@@ -162,6 +162,7 @@ describe("bootstrap: kubeadm v1beta4 configuration", () => {
                         files.map((f) => f.path),
                         ["/etc/kubernetes/dualstack/kubeadm-join.yaml", "/etc/kubernetes/dualstack/kubeadm-join-init-token.yaml"],
                     );
+                    assert.deepStrictEqual(files.map((f) => f.tokenId), ["j0in00", "in1t00"]);
                     const [withJoin, withInit] = files.map((f) => parseAll(f.content));
                     for (const [docs, token] of [
                         [withJoin, JOIN_TOKEN],

@@ -32,8 +32,39 @@ export function isNativeWithinSubnet(encapsulation: string): boolean {
     return encapsulation === "None" || encapsulation.endsWith("CrossSubnet");
 }
 
+/** Calico pool encapsulations (the operator's `ipPools[].encapsulation`). */
+export const CALICO_ENCAPSULATIONS = ["None", "IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet"] as const;
+
 /**
- * `calico-block-size`, `calico-pool-smaller-than-block`, `calico-ipip-ipv6`,
+ * `calico-encapsulation-invalid`, `calico-ipip-ipv6` on one pool's encapsulation: one of
+ * Calico's five values, and IP-in-IP only on IPv4.
+ */
+export function checkEncapsulation(family: IpFamily, encapsulation: string, path: string): Finding[] {
+    if (!(CALICO_ENCAPSULATIONS as readonly string[]).includes(encapsulation)) {
+        return [
+            error(
+                "calico-encapsulation-invalid",
+                path,
+                `${path} is "${encapsulation}"; Calico takes ${CALICO_ENCAPSULATIONS.join(", ")} (case-sensitive). ` +
+                    `Use None for native routing, or VXLAN when the network does not route pod addresses.`,
+            ),
+        ];
+    }
+    if (family === "IPv6" && encapsulation.startsWith("IPIP")) {
+        return [
+            error(
+                "calico-ipip-ipv6",
+                path,
+                `${path} is ${encapsulation}; IP-in-IP carries IPv4 only, and Calico refuses it on ` +
+                    `IPv6 pools. Use None, VXLAN or VXLANCrossSubnet.`,
+            ),
+        ];
+    }
+    return [];
+}
+
+/**
+ * `calico-block-size`, `calico-pool-smaller-than-block`, `calico-encapsulation-invalid`, `calico-ipip-ipv6`,
  * `calico-link-local` on one pool.
  */
 export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
@@ -59,16 +90,7 @@ export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
             ),
         );
     }
-    if (pool.cidr.family === "IPv6" && pool.encapsulation.startsWith("IPIP")) {
-        findings.push(
-            error(
-                "calico-ipip-ipv6",
-                paths.encapsulation,
-                `${paths.encapsulation} is ${pool.encapsulation}; IP-in-IP carries IPv4 only, and Calico refuses it on ` +
-                    `IPv6 pools. Use None, VXLAN or VXLANCrossSubnet.`,
-            ),
-        );
-    }
+    findings.push(...checkEncapsulation(pool.cidr.family, pool.encapsulation, paths.encapsulation));
     const linkLocal = cidr(facts.linkLocal);
     if (overlaps(pool.cidr, linkLocal)) {
         findings.push(

@@ -5,7 +5,7 @@
  */
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { familyFacts, IpFamily } from "../addressing/family";
+import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, warning } from "../addressing/findings";
 import { checkCidr } from "../addressing/rules/cidr";
 import { argMissing, checkInteger, checkName, checkOneOf, ofFamily, presentFamilies, throwOnArgErrors } from "../network/args";
@@ -50,8 +50,8 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
     ];
     const nodeFamilies = presentFamilies(args.subnets).map(([family]) => family);
     if (nodeFamilies.length === 0) findings.push(argMissing("subnets", "give subnets.ipv4, subnets.ipv6 or both (the node subnets)."));
-    const primary = (args.primaryFamily as IpFamily | undefined) ?? nodeFamilies[0];
-    if (args.primaryFamily !== undefined && nodeFamilies.length > 0 && !nodeFamilies.includes(primary)) {
+    const primary = isIpFamily(args.primaryFamily) ? args.primaryFamily : nodeFamilies[0];
+    if (isIpFamily(args.primaryFamily) && nodeFamilies.length > 0 && !nodeFamilies.includes(primary)) {
         findings.push(argMissing(`subnets.${familyFacts(primary).lowerSuffix}`, `primaryFamily is ${primary}, so the endpoint needs the ${primary} node subnet.`));
     }
     if (args.dnsName !== undefined && (!DNS_NAME.test(args.dnsName) || /^[0-9.]+$/.test(args.dnsName))) {

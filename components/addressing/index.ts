@@ -16,3 +16,4 @@ export * from "./rules/calico";
 export * from "./rules/neutron";
 export * from "./rules/ranges";
 export * from "./summary";
+export * from "./rules/changes";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { InvalidPlanError } from "../components/addressing/findings";
+import { addressOfFamily } from "../components/network";
 import {
-    addressOfFamily,
     bootstrapRoles,
     familiesNeedingAddressPairs,
     nodeMetadata,

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, warning } from "../addressing/findings";
 import { checkCidr } from "../addressing/rules/cidr";
-import { argMissing, checkInteger, checkName, checkOneOf, ofFamily, presentFamilies, throwOnArgErrors } from "../network/args";
+import { addressOfFamily, argMissing, checkInteger, checkName, checkOneOf, ofFamily, presentFamilies, throwOnArgErrors } from "../network/args";
 import { clusterTag } from "../network/network";
 import { API_PORT } from "../network/rules";
 import { ApiEndpointArgs } from "./types";
@@ -138,7 +138,11 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
                 },
                 opts,
             );
-            const vipAddress = vipPort.allFixedIps.apply((ips) => ips[0]);
+            const vipAddress = vipPort.allFixedIps.apply((ips) => {
+                const address = addressOfFamily(ips, family);
+                if (address === undefined) throw new Error(`ApiEndpoint "${name}": the ${family} VIP port has no ${family} address (fixed IPs ${ips.join(", ")}).`);
+                return address;
+            });
             const loadBalancer = new openstack.loadbalancer.LoadBalancer(
                 `${name}-lb-${lower}`,
                 {

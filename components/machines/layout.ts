@@ -3,7 +3,6 @@
  * the pure choices (which pod ranges need allowed-address-pairs, tags, metadata).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseAddress } from "../addressing/cidr";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
 import { checkEncapsulation, isNativeWithinSubnet } from "../addressing/rules/calico";
@@ -84,11 +83,6 @@ export function nodeTags(clusterName: string, role: string, poolName: string): s
 /** Nova metadata of a pool's instances: the same facts as the tags. */
 export function nodeMetadata(clusterName: string, role: string, poolName: string): Record<string, string> {
     return { "dualstack-cluster": clusterName, "dualstack-role": role, "dualstack-pool": poolName };
-}
-
-/** The first address of `family` among a port's fixed IPs. */
-export function addressOfFamily(addresses: readonly string[], family: IpFamily): string | undefined {
-    return addresses.find((a) => parseAddress(a)?.family === family);
 }
 
 /** Check NodePool args and decide what to create; throws InvalidPlanError naming the component. */

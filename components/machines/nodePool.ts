@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { renderNovaUserData } from "../bootstrap";
 import { ClusterBootstrap, NodeFacts } from "../bootstrap/types";
-import { ofFamily } from "../network/args";
+import { addressOfFamily, ofFamily } from "../network/args";
 import { API_PORT } from "../network/rules";
-import { addressOfFamily, NodeLayout, nodeMetadata, NodePoolLayout, nodeTags, planNodePool } from "./layout";
+import { NodeLayout, nodeMetadata, NodePoolLayout, nodeTags, planNodePool } from "./layout";
 import { NodePoolArgs } from "./types";
 
 /**

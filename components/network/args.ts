@@ -5,6 +5,7 @@
  * problem and throws once, before it registers anything.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { parseAddress } from "../addressing/cidr";
 import { checkCidr } from "../addressing/rules/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, InvalidPlanError, throwOnErrors } from "../addressing/findings";
@@ -108,4 +109,12 @@ export function checkCidrInput(
         return text;
     });
     return { value: checked, findings: [] };
+}
+
+/**
+ * The first address of `family` among a port's fixed IPs. Select by family, never by
+ * position: on a network with a SLAAC subnet Neutron adds an address from it to every port.
+ */
+export function addressOfFamily(addresses: readonly string[], family: IpFamily): string | undefined {
+    return addresses.find((a) => parseAddress(a)?.family === family);
 }

@@ -61,7 +61,7 @@ describe("ApiEndpoint", () => {
         assert.strictEqual(await valueOf(endpoint.floatingIpId as pulumi.Output<string>), "e-one-fip-id");
     });
 
-    it("one control plane with a DNS name: the name is the host for nodes and kubeconfig, and a SAN", async () => {
+    it("one control plane with a DNS name: the name is a SAN and the kubeconfig host; nodes do not depend on it", async () => {
         const endpoint = new ApiEndpoint("e-one-dns", {
             clusterName: "demo",
             controlPlaneCount: 1,
@@ -71,7 +71,7 @@ describe("ApiEndpoint", () => {
         });
         const fip = await valueOf(endpoint.floatingIpAddress as pulumi.Output<string>);
         assert.deepStrictEqual(await valueOf(endpoint.certSANs), ["api.demo.example.org", fip]);
-        assert.strictEqual(await valueOf(endpoint.controlPlaneHost as pulumi.Output<string>), "api.demo.example.org");
+        assert.strictEqual(endpoint.controlPlaneHost, undefined);
         assert.strictEqual(await valueOf(endpoint.kubeconfigHost as pulumi.Output<string>), "api.demo.example.org");
     });
 
@@ -161,16 +161,19 @@ describe("ApiEndpoint", () => {
         assert.strictEqual(await valueOf(endpoint.poolIdIPv6 as pulumi.Output<string>), "e-three-pool-ipv6-id");
     });
 
-    it("IPv6-primary: nodes reach the API at the IPv6 VIP", async () => {
+    it("IPv6-primary: nodes reach the API at the IPv6 VIP, kubeconfig at the DNS name", async () => {
         const endpoint = new ApiEndpoint("e-v6p", {
             clusterName: "demo",
             controlPlaneCount: 3,
             primaryFamily: "IPv6",
             externalNetworkName: "public",
+            dnsName: "api.demo.example.org",
             ...networkFor("e-v6p-net"),
         });
         const vip6 = await valueOf(endpoint.vipAddressIPv6 as pulumi.Output<string>);
         assert.strictEqual(await valueOf(endpoint.controlPlaneHost as pulumi.Output<string>), vip6);
+        assert.strictEqual(await valueOf(endpoint.kubeconfigHost as pulumi.Output<string>), "api.demo.example.org");
+        assert.strictEqual((await valueOf(endpoint.certSANs))[0], "api.demo.example.org");
         await settle();
         // Without allowed ranges the listener still admits only the node subnet: an empty list would mean everyone.
         assert.deepStrictEqual(cloud.named("e-v6p-listener-ipv6").inputs.allowedCidrs, ["fd00:20::/64"]);

@@ -251,9 +251,10 @@ export class ApiEndpoint extends pulumi.ComponentResource {
     /** Names and addresses the API server certificates must carry: every address above and the DNS name. */
     public readonly certSANs: pulumi.Output<string[]>;
     /**
-     * Host nodes reach the API at (kubeadm `controlPlaneEndpoint`): the DNS name, else the
-     * primary family's VIP. Undefined with one control plane and no DNS name: nodes use
-     * node 0's primary address.
+     * Address nodes reach the API at (kubeadm `controlPlaneEndpoint`): the primary family's
+     * VIP, never the DNS name or the floating IP, so that bootstrapping depends neither on a
+     * DNS record nor on hairpin NAT through the router. Undefined with one control plane:
+     * nodes use node 0's own primary address (NodePool outputs).
      */
     public readonly controlPlaneHost?: pulumi.Output<string>;
     /**
@@ -284,7 +285,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
             .apply(([v4, v6]) => [...(args.dnsName !== undefined ? [args.dnsName] : []), ...v4, ...v6]);
         const primaryVip = balancer(layout.families[0])?.vipAddress;
         const dnsName = args.dnsName !== undefined ? pulumi.output(args.dnsName) : undefined;
-        this.controlPlaneHost = dnsName ?? primaryVip;
+        this.controlPlaneHost = primaryVip;
         this.kubeconfigHost = dnsName ?? this.floatingIpAddress ?? primaryVip;
         this.registerOutputs({
             mode: this.mode,

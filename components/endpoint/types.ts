@@ -48,8 +48,8 @@ export interface ApiEndpointArgs {
      */
     externalNetworkName?: string;
     /**
-     * A DNS name for the API (you create the record). It goes into the certificate SANs and
-     * becomes the address nodes and kubeconfig use; it must resolve for the nodes too.
+     * A DNS name for the API (you create the record, usually for the floating IP). It goes
+     * into the certificate SANs and is the host of kubeconfig files; nodes keep using the VIP.
      */
     dnsName?: string;
     /**

@@ -141,6 +141,7 @@ describe("ApiEndpoint", () => {
         assert.deepStrictEqual(cloud.named("e-three-fip").inputs, {
             pool: "public",
             portId: "e-three-vip-ipv4-id",
+            fixedIp: await valueOf(endpoint.vipAddressIPv4 as pulumi.Output<string>),
             description: "dualstack: Kubernetes API of demo (IPv4 load balancer)",
             tags,
         });

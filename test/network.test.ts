@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidPlanError } from "../components/addressing/findings";
-import { Network, NetworkArgs } from "../components/network";
+import { Network, NetworkArgs, planNetwork } from "../components/network";
 import { cloud, settle, valueOf } from "./support/runtime";
 
 const SUBNET = "openstack:networking/subnet:Subnet";
@@ -260,6 +260,25 @@ describe("Network", () => {
         await settle();
         const deps = cloud.named("n-deps-probe").dependencies;
         assert.ok(deps.some((d) => d.endsWith("::n-deps-router-ipv4")), deps.join("\n"));
+    });
+
+    it("warns about allowed ranges no rule can use and about world-open access, and still creates the rules it can", () => {
+        const layout = planNetwork(
+            "n-warn",
+            dualStack({
+                subnets: { ipv4: { cidr: "10.0.0.0/22" } },
+                podRanges: { ipv4: { cidr: "10.244.0.0/16" } },
+                access: { apiAllowedCidrs: ["2001:db8::/32"], sshAllowedCidrs: ["0.0.0.0/0"] },
+            }),
+        );
+        assert.deepStrictEqual(
+            layout.warnings.map((w) => `${w.rule} ${w.path}`),
+            ["allowed-range-family-unused access.apiAllowedCidrs[0]", "world-open-access access.sshAllowedCidrs[0]"],
+        );
+        assert.deepStrictEqual(
+            layout.rules.filter((r) => r.remote.kind === "cidr").map((r) => `${r.group} ${r.key}`),
+            ["nodes ipv4-ssh-0.0.0.0/0"],
+        );
     });
 
     describe("refuses invalid args before registering anything", () => {

@@ -201,7 +201,7 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
     }
     let floatingIp: openstack.networking.FloatingIp | undefined;
     if (layout.floatingIp) {
-        const vipPortIPv4 = balancers.find((b) => b.family === "IPv4")?.vipPort;
+        const ipv4 = balancers.find((b) => b.family === "IPv4");
         floatingIp = new openstack.networking.FloatingIp(
             `${name}-fip`,
             {
@@ -210,7 +210,9 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
                     layout.mode === "load-balancer"
                         ? `dualstack: Kubernetes API of ${args.clusterName} (IPv4 load balancer)`
                         : `dualstack: Kubernetes API of ${args.clusterName} (control-plane node 0)`,
-                portId: vipPortIPv4?.id,
+                portId: ipv4?.vipPort.id,
+                // Named, because on a network with a SLAAC subnet the port has an IPv6 address too.
+                fixedIp: ipv4?.vipAddress,
                 tags,
             },
             opts,

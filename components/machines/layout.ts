@@ -8,13 +8,11 @@ import { error, Finding } from "../addressing/findings";
 import { checkEncapsulation, isNativeWithinSubnet } from "../addressing/rules/calico";
 import { checkClusterFamiliesOnNodes } from "../addressing/rules/ranges";
 import { argConflict, argMissing, checkCidrInput, checkInteger, checkName, checkOneOf, presentFamilies, throwOnArgErrors } from "../network/args";
+import { SERVER_GROUP_POLICIES } from "../config/types";
 import { NodePoolArgs } from "./types";
 
 /** NodePool roles. */
 export const POOL_ROLES = ["control-plane", "worker"] as const;
-
-/** Nova server-group policies for spreading a pool's nodes. */
-export const SERVER_GROUP_POLICIES = ["anti-affinity", "soft-anti-affinity"] as const;
 
 /** The default pool name of the control plane. */
 export const CONTROL_PLANE_POOL = "control-plane";

@@ -5,6 +5,7 @@
 import { Cidr, cidr, overlaps } from "../cidr";
 import { familyFacts, IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
+import { ENCAPSULATIONS } from "../../config/types";
 import { kubernetesMinor } from "./kubernetes";
 
 /** Kubernetes minors each Calico minor is tested with (Calico release notes). */
@@ -32,20 +33,17 @@ export function isNativeWithinSubnet(encapsulation: string): boolean {
     return encapsulation === "None" || encapsulation.endsWith("CrossSubnet");
 }
 
-/** Calico pool encapsulations (the operator's `ipPools[].encapsulation`). */
-export const CALICO_ENCAPSULATIONS = ["None", "IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet"] as const;
-
 /**
  * `calico-encapsulation-invalid`, `calico-ipip-ipv6` on one pool's encapsulation: one of
  * Calico's five values, and IP-in-IP only on IPv4.
  */
 export function checkEncapsulation(family: IpFamily, encapsulation: string, path: string): Finding[] {
-    if (!(CALICO_ENCAPSULATIONS as readonly string[]).includes(encapsulation)) {
+    if (!(ENCAPSULATIONS as readonly string[]).includes(encapsulation)) {
         return [
             error(
                 "calico-encapsulation-invalid",
                 path,
-                `${path} is "${encapsulation}"; Calico takes ${CALICO_ENCAPSULATIONS.join(", ")} (case-sensitive). ` +
+                `${path} is "${encapsulation}"; Calico takes ${ENCAPSULATIONS.join(", ")} (case-sensitive). ` +
                     `Use None for native routing, or VXLAN when the network does not route pod addresses.`,
             ),
         ];

@@ -52,7 +52,8 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
     if (nodeFamilies.length === 0) findings.push(argMissing("subnets", "give subnets.ipv4, subnets.ipv6 or both (the node subnets)."));
     const primary = isIpFamily(args.primaryFamily) ? args.primaryFamily : nodeFamilies[0];
     if (isIpFamily(args.primaryFamily) && nodeFamilies.length > 0 && !nodeFamilies.includes(primary)) {
-        findings.push(argMissing(`subnets.${familyFacts(primary).lowerSuffix}`, `primaryFamily is ${primary}, so the endpoint needs the ${primary} node subnet.`));
+        const path = `subnets.${familyFacts(primary).lowerSuffix}`;
+        findings.push(argMissing(path, `primaryFamily is ${primary}, so the endpoint needs the ${primary} node subnet.`));
     }
     if (args.dnsName !== undefined && (!DNS_NAME.test(args.dnsName) || /^[0-9.]+$/.test(args.dnsName))) {
         findings.push(
@@ -83,7 +84,8 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
             warning(
                 "arg-unused",
                 "externalNetworkName",
-                `externalNetworkName is "${args.externalNetworkName}" but the nodes have no IPv4 subnet; floating IPs are IPv4, so none is created. The API is reached at its IPv6 address.`,
+                `externalNetworkName is "${args.externalNetworkName}" but the nodes have no IPv4 subnet; floating IPs ` +
+                    `are IPv4, so none is created. The API is reached at its IPv6 address.`,
             ),
         );
     }
@@ -140,7 +142,9 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
             );
             const vipAddress = vipPort.allFixedIps.apply((ips) => {
                 const address = addressOfFamily(ips, family);
-                if (address === undefined) throw new Error(`ApiEndpoint "${name}": the ${family} VIP port has no ${family} address (fixed IPs ${ips.join(", ")}).`);
+                if (address === undefined) {
+                    throw new Error(`ApiEndpoint "${name}": the ${family} VIP port has no ${family} address (fixed IPs ${ips.join(", ")}).`);
+                }
                 return address;
             });
             const loadBalancer = new openstack.loadbalancer.LoadBalancer(

@@ -138,7 +138,9 @@ export function planNodePool(name: string, args: NodePoolArgs): NodePoolLayout {
     for (const family of loadBalancerFamilies) {
         const path = `loadBalancerPoolIds.${familyFacts(family).lowerSuffix}`;
         if (!controlPlane) findings.push(argConflict(path, "role worker", "only control planes serve the API. Remove it."));
-        if (!families.includes(family)) findings.push(argMissing(`subnetIds.${familyFacts(family).lowerSuffix}`, `${path} is set, so the nodes need a ${family} address.`));
+        if (!families.includes(family)) {
+            findings.push(argMissing(`subnetIds.${familyFacts(family).lowerSuffix}`, `${path} is set, so the nodes need a ${family} address.`));
+        }
     }
     if (args.floatingIpAddress !== undefined && !families.includes("IPv4")) {
         findings.push(argMissing("subnetIds.ipv4", "floatingIpAddress is set, and floating IPs map to an IPv4 address; the nodes have none."));

@@ -86,7 +86,9 @@ export function createNodePool(name: string, args: NodePoolArgs, layout: NodePoo
                 family,
                 port.allFixedIps.apply((ips) => {
                     const address = addressOfFamily(ips, family);
-                    if (address === undefined) throw new Error(`NodePool "${name}": port ${node.name} has no ${family} address (fixed IPs ${ips.join(", ")}).`);
+                    if (address === undefined) {
+                        throw new Error(`NodePool "${name}": port ${node.name} has no ${family} address (fixed IPs ${ips.join(", ")}).`);
+                    }
                     return address;
                 }),
             ]),
@@ -169,7 +171,10 @@ export class NodePool extends pulumi.ComponentResource {
     public readonly portIds: pulumi.Output<string[]>;
     /** Each node's IPv4 address, by index; empty when the nodes have no IPv4. */
     public readonly addressesIPv4: pulumi.Output<string[]>;
-    /** Each node's IPv6 address, by index; empty when the nodes have no IPv6. With one control plane, `addressesIPv6[0]` is the API's IPv6 endpoint. */
+    /**
+     * Each node's IPv6 address, by index; empty when the nodes have no IPv6. With one control
+     * plane, `addressesIPv6[0]` is the API's IPv6 endpoint.
+     */
     public readonly addressesIPv6: pulumi.Output<string[]>;
     /** The server group's ID. */
     public readonly serverGroupId: pulumi.Output<string>;

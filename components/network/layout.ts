@@ -98,13 +98,18 @@ function checkSubnet(
 
     if (args.cidr !== undefined && args.subnetPoolName !== undefined) {
         findings.push(
-            argConflict(subnetPath(family, "cidr"), subnetPath(family, "subnetPoolName"), "the subnet comes either from a CIDR or from the pool. Remove one."),
+            argConflict(
+                subnetPath(family, "cidr"),
+                subnetPath(family, "subnetPoolName"),
+                "the subnet comes either from a CIDR or from the pool. Remove one.",
+            ),
         );
         return layout;
     }
     if (args.subnetPoolName !== undefined) {
         if (args.prefixLength === undefined) {
-            findings.push(argMissing(subnetPath(family, "prefixLength"), `a subnet from ${subnetPath(family, "subnetPoolName")} needs the prefix length to ask for, e.g. 64.`));
+            const why = `a subnet from ${subnetPath(family, "subnetPoolName")} needs the prefix length to ask for, e.g. 64.`;
+            findings.push(argMissing(subnetPath(family, "prefixLength"), why));
             return layout;
         }
         const bad = checkInteger(args.prefixLength, 1, subnetPath(family, "prefixLength"), "a prefix length");
@@ -118,7 +123,11 @@ function checkSubnet(
     }
     if (args.prefixLength !== undefined) {
         findings.push(
-            argConflict(subnetPath(family, "prefixLength"), subnetPath(family, "cidr"), "prefixLength is what to ask a subnet pool for; the CIDR has its own. Remove prefixLength."),
+            argConflict(
+                subnetPath(family, "prefixLength"),
+                subnetPath(family, "cidr"),
+                "prefixLength is what to ask a subnet pool for; the CIDR has its own. Remove prefixLength.",
+            ),
         );
     }
     const checked = checkCidrInput(args.cidr, family, subnetPath(family, "cidr"), `${COMPONENT} "${name}"`, (text) =>
@@ -147,7 +156,9 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
 
     const podArgs = presentFamilies(args.podRanges);
     const clusterFamilies = podArgs.map(([family]) => family);
-    if (clusterFamilies.length === 0) findings.push(argMissing("podRanges", "give the pod range of each cluster family (podRanges.ipv4, podRanges.ipv6)."));
+    if (clusterFamilies.length === 0) {
+        findings.push(argMissing("podRanges", "give the pod range of each cluster family (podRanges.ipv4, podRanges.ipv6)."));
+    }
     findings.push(...checkClusterFamiliesOnNodes(clusterFamilies, nodeFamilies, "podRanges", (f) => `subnets.${familyFacts(f).lowerSuffix}`));
     const bgp = args.calicoBgp ?? true;
     const podRanges: PodRangeLayout[] = podArgs.map(([family, pod]) => {
@@ -190,7 +201,12 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
     }
 
     if (args.existingRouterName === undefined && args.externalNetworkName === undefined) {
-        findings.push(argMissing("externalNetworkName", "the router this component creates needs the external network as its gateway. Name it, or give existingRouterName."));
+        findings.push(
+            argMissing(
+                "externalNetworkName",
+                "the router this component creates needs the external network as its gateway. Name it, or give existingRouterName.",
+            ),
+        );
     }
 
     throwOnArgErrors(findings, COMPONENT, name);

@@ -48,11 +48,15 @@ function createSubnet(
             // A pool of the wrong family or size would fail in Neutron with a message that names neither the arg nor the fix.
             const path = `subnets.${facts.lowerSuffix}.subnetPoolName`;
             if (found.ipVersion !== facts.ipVersion) {
-                throw new Error(`Network "${name}": ${path} is "${pool.name}", an IPv${found.ipVersion} subnet pool; the ${subnet.family} node subnet needs an ${subnet.family} pool.`);
+                throw new Error(
+                    `Network "${name}": ${path} is "${pool.name}", an IPv${found.ipVersion} subnet pool; ` +
+                        `the ${subnet.family} node subnet needs an ${subnet.family} pool.`,
+                );
             }
             if (pool.prefixLength < found.minPrefixlen || pool.prefixLength > found.maxPrefixlen) {
                 throw new Error(
-                    `Network "${name}": subnets.${facts.lowerSuffix}.prefixLength is ${pool.prefixLength}, but subnet pool "${pool.name}" hands out ` +
+                    `Network "${name}": subnets.${facts.lowerSuffix}.prefixLength is ${pool.prefixLength}, ` +
+                        `but subnet pool "${pool.name}" hands out ` +
                         `/${found.minPrefixlen} to /${found.maxPrefixlen}. Ask for a prefix length in that range.`,
                 );
             }

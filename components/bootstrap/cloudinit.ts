@@ -90,18 +90,39 @@ export const PKI_FILES: readonly { field: keyof ClusterPkiMaterial; file: string
     { field: "serviceAccountPrivateKeyPem", file: "sa.key", secret: true },
 ];
 
-/** kubeadm configuration files of a node: path → YAML. The init node has one, joining nodes one per token. */
-export function kubeadmFiles(cluster: ClusterBootstrap, node: NodeFacts): { path: string; content: string }[] {
+/** A kubeadm configuration file of a node. */
+export interface KubeadmFile {
+    path: string;
+    content: string;
+    /** For join files: the public id of the token the file uses. */
+    tokenId?: string;
+}
+
+/**
+ * kubeadm configuration files of a node. The init node has one; joining nodes have one per
+ * token, the long-lived join token first.
+ */
+export function kubeadmFiles(cluster: ClusterBootstrap, node: NodeFacts): KubeadmFile[] {
     if (nodeRole(node) === "control-plane-init") {
         return [{ path: `${NODE_PATHS.kubeadmDir}/kubeadm-init.yaml`, content: renderKubeadmInit(cluster, node) }];
     }
     return [
-        { path: `${NODE_PATHS.kubeadmDir}/kubeadm-join.yaml`, content: renderKubeadmJoin(cluster, node, cluster.joinToken) },
+        {
+            path: `${NODE_PATHS.kubeadmDir}/kubeadm-join.yaml`,
+            content: renderKubeadmJoin(cluster, node, cluster.joinToken),
+            tokenId: tokenId(cluster.joinToken),
+        },
         {
             path: `${NODE_PATHS.kubeadmDir}/kubeadm-join-init-token.yaml`,
             content: renderKubeadmJoin(cluster, node, cluster.initToken),
+            tokenId: tokenId(cluster.initToken),
         },
     ];
+}
+
+/** The public part of a token (`id` of `id.secret`). */
+export function tokenId(token: string): string {
+    return token.slice(0, token.indexOf("."));
 }
 
 /** The environment file the bootstrap script reads. */
@@ -113,9 +134,10 @@ export function bootstrapEnvironment(cluster: ClusterBootstrap, node: NodeFacts,
             const parsed = parseCidr(c);
             return parsed.ok && parsed.cidr.family === "IPv6";
         });
+    // `<token id>:<file>`: token ids are public; the script checks which token exists.
     const joinConfigs = kubeadmFiles(cluster, node)
-        .map((f) => f.path)
-        .filter((p) => p.includes("-join"));
+        .filter((f) => f.tokenId !== undefined)
+        .map((f) => `${f.tokenId}:${f.path}`);
     const endpoint = cluster.controlPlaneEndpoint ?? (families[0] === "IPv4" ? node.addressIPv4 : node.addressIPv6);
     const values: [string, string][] = [
         ["CLUSTER_NAME", cluster.clusterName],

@@ -14,6 +14,8 @@ export * from "./kubeadm";
 export * from "./cloudinit";
 export * from "./encoding";
 export * from "./rules";
+export * from "./build";
+export * from "./standIn";
 export { BOOTSTRAP_SCRIPT, BOOTSTRAP_UNIT, NODE_PATHS } from "./script";
 
 /**

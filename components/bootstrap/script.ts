@@ -55,17 +55,18 @@ export const BOOTSTRAP_SCRIPT = `#!/bin/bash
 # dualstack-bootstrap.service until it succeeds; logs: journalctl -u dualstack-bootstrap
 set -euo pipefail
 
-# shellcheck source=/dev/null
-. ${NODE_PATHS.environment}
-
-readonly STATE_DIR=${NODE_PATHS.stateDir}
-readonly DONE_MARKER=${NODE_PATHS.doneMarker}
-readonly KUBEADM_DIR=${NODE_PATHS.kubeadmDir}
-readonly PKI_SOURCE=${NODE_PATHS.pkiSource}
-readonly PKI_DIR=/etc/kubernetes/pki
-readonly APT_KEYRING=${NODE_PATHS.aptKeyring}
-readonly APT_SOURCE=${NODE_PATHS.aptSource}
-readonly APT_OPTIONS=(-q -y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef)
+ENVIRONMENT_FILE=${NODE_PATHS.environment}
+STATE_DIR=${NODE_PATHS.stateDir}
+DONE_MARKER=${NODE_PATHS.doneMarker}
+KUBEADM_DIR=${NODE_PATHS.kubeadmDir}
+PKI_SOURCE=${NODE_PATHS.pkiSource}
+PKI_DIR=/etc/kubernetes/pki
+KUBELET_KUBECONFIG=/etc/kubernetes/kubelet.conf
+MODULES_FILE=${NODE_PATHS.modules}
+ACCEPT_RA_SYSCTL=${NODE_PATHS.acceptRaSysctl}
+APT_KEYRING=${NODE_PATHS.aptKeyring}
+APT_SOURCE=${NODE_PATHS.aptSource}
+APT_OPTIONS=(-q -y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef)
 
 log() {
     printf '%s dualstack-bootstrap: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
@@ -98,7 +99,7 @@ load_kernel_modules() {
             "" | "#"*) continue ;;
         esac
         modprobe "$module"
-    done <"${NODE_PATHS.modules}"
+    done <"$MODULES_FILE"
 }
 
 # The interface that holds an address in one of the node subnets.
@@ -132,7 +133,7 @@ keep_router_advertisements() {
     fi
     log "setting accept_ra=2 on $device (was $current) so that IPv6 forwarding keeps the default route"
     sysctl -q -w "$key=2"
-    printf '# dualstack: keep accepting router advertisements with forwarding on\\n%s = 2\\n' "$key" >${NODE_PATHS.acceptRaSysctl}
+    printf '# dualstack: keep accepting router advertisements with forwarding on\\n%s = 2\\n' "$key" >"$ACCEPT_RA_SYSCTL"
 }
 
 install_packages() {
@@ -185,10 +186,19 @@ kubeadm_init() {
     return 1
 }
 
-# Join with each token in turn (the long-lived join token first, then the init token
-# that exists for the first 24 hours), until one works or time runs out.
+# The token's signature is in the cluster-info ConfigMap once the token exists (the
+# bootstrap signer adds it); kubeadm's discovery reads the same ConfigMap anonymously.
+token_published() {
+    local info
+    info=$(curl -ksf --globoff --max-time 10 "https://$API_SERVER_ENDPOINT/api/v1/namespaces/kube-public/configmaps/cluster-info") || return 1
+    [[ $info == *"\\"jws-kubeconfig-$1\\""* ]]
+}
+
+# Join with the first token that exists: the long-lived join token (a Secret Pulumi
+# creates once the API answers), else the init token (created by kubeadm init, valid for
+# 24 hours). Retried until one works or time runs out.
 kubeadm_join() {
-    local deadline=$((SECONDS + JOIN_TIMEOUT_SECONDS)) config
+    local deadline=$((SECONDS + JOIN_TIMEOUT_SECONDS)) entry token_id config
     log "waiting for the API at $API_SERVER_ENDPOINT"
     until api_answers; do
         if [ "$SECONDS" -ge "$deadline" ]; then
@@ -198,16 +208,22 @@ kubeadm_join() {
         sleep 10
     done
     while true; do
-        for config in $KUBEADM_JOIN_CONFIGS; do
+        for entry in $KUBEADM_JOIN_CONFIGS; do
+            token_id=\${entry%%:*}
+            config=\${entry#*:}
+            if ! token_published "$token_id"; then
+                log "token $token_id is not (or no longer) published in cluster-info; skipping $config"
+                continue
+            fi
             place_pki
             if kubeadm join --config "$config"; then
                 return 0
             fi
-            log "kubeadm join with $config failed; resetting before the next attempt"
+            log "kubeadm join with token $token_id failed; resetting before the next attempt"
             kubeadm reset -f || true
         done
         if [ "$SECONDS" -ge "$deadline" ]; then
-            log "could not join within \${JOIN_TIMEOUT_SECONDS}s; see docs/bootstrap.md (token rotation)"
+            log "could not join within \${JOIN_TIMEOUT_SECONDS}s: no token worked (see docs/bootstrap.md, token rotation)"
             return 1
         fi
         sleep 15
@@ -215,6 +231,8 @@ kubeadm_join() {
 }
 
 main() {
+    # shellcheck source=/dev/null
+    . "$ENVIRONMENT_FILE"
     install -d -m 0700 "$STATE_DIR"
     log "bootstrapping $NODE_NAME as $NODE_ROLE of cluster $CLUSTER_NAME"
     disable_swap
@@ -222,10 +240,10 @@ main() {
     keep_router_advertisements
     sysctl -q --system
     install_packages
-    if [ -f /etc/kubernetes/kubelet.conf ]; then
+    if [ -f "$KUBELET_KUBECONFIG" ]; then
         # kubeadm has run here before (the machine rebooted during or after it): a second
         # init or join would break the node, so it is never repeated.
-        log "kubeadm has already run on this node (/etc/kubernetes/kubelet.conf exists); not running it again"
+        log "kubeadm has already run on this node ($KUBELET_KUBECONFIG exists); not running it again"
     elif [ "$NODE_ROLE" = "control-plane-init" ]; then
         kubeadm_init
     else
@@ -235,5 +253,8 @@ main() {
     log "done"
 }
 
-main "$@"
+# Run main unless the file is sourced (the tests source it to call single functions).
+if [ "\${BASH_SOURCE[0]}" = "$0" ]; then
+    main "$@"
+fi
 `;

@@ -58,7 +58,9 @@ export function throwOnArgErrors(findings: readonly Finding[], component: string
 
 /** A value per family, as args spell it: `ipv4?` and `ipv6?`. */
 export interface PerFamily<T> {
+    /** The IPv4 value. */
     ipv4?: T;
+    /** The IPv6 value. */
     ipv6?: T;
 }
 

@@ -26,14 +26,19 @@ export type RuleRemote =
 
 /** One security-group rule, before its remote is resolved to a group id or a CIDR. */
 export interface RuleSpec {
+    /** The group the rule belongs to. */
     readonly group: SecurityGroupRole;
     /** Stable and unique within the group: the child resource is named after it. */
     readonly key: string;
+    /** Neutron `direction`. */
     readonly direction: "ingress" | "egress";
+    /** The family, which gives the Neutron `ethertype`. */
     readonly ethertype: IpFamily;
     /** Neutron protocol (name or number); undefined means every protocol. */
     readonly protocol?: string;
+    /** First port of the range (TCP/UDP); undefined for every port. */
     readonly portRangeMin?: number;
+    /** Last port of the range. */
     readonly portRangeMax?: number;
     readonly remote: RuleRemote;
     /** Why the rule exists; stored as the rule's description in Neutron. */

@@ -29,6 +29,8 @@ export interface RecordedResource {
     readonly parent?: string;
     /** URNs this resource depends on (explicit dependsOn and inputs' resources). */
     readonly dependencies: readonly string[];
+    /** For each top-level input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     readonly provider?: string;
     /** Inputs with secrets unwrapped. */
     readonly inputs: Record<string, unknown>;
@@ -49,6 +51,8 @@ export interface RegistrationMeta {
     readonly urn: string;
     readonly parent?: string;
     readonly dependencies: string[];
+    /** For each top-level input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
     readonly additionalSecretOutputs: string[];
 }
 
@@ -137,7 +141,12 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         const startedAt = Date.now() - this.epoch;
         const key = `${args.type}::${args.name}`;
         const queue = this.pendingMeta.get(key) ?? [];
-        const meta: RegistrationMeta = queue.shift() ?? { urn: `urn:offline::${args.type}::${args.name}`, dependencies: [], additionalSecretOutputs: [] };
+        const meta: RegistrationMeta = queue.shift() ?? {
+            urn: `urn:offline::${args.type}::${args.name}`,
+            dependencies: [],
+            propertyDependencies: {},
+            additionalSecretOutputs: [],
+        };
         const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
         const inputs: Record<string, unknown> = {};
         const secretInputs = new Set<string>();
@@ -159,6 +168,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             custom: args.custom !== false,
             parent: meta.parent,
             dependencies: meta.dependencies,
+            propertyDependencies: meta.propertyDependencies,
             provider: args.provider,
             inputs,
             secretInputs,

@@ -14,6 +14,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -25,10 +26,15 @@ class RecordingMonitor extends MockMonitor {
     override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
         const parent = req.getParent() || undefined;
         const urn = this.urnOf(parent, req.getType(), req.getName());
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap()?.forEach((deps, input) => {
+            propertyDependencies[input] = deps.getUrnsList();
+        });
         this.cloud.noteRegistration(req.getType(), req.getName(), {
             urn,
             parent,
             dependencies: req.getDependenciesList(),
+            propertyDependencies,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
         return super.registerResource(req, callback);

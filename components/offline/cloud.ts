@@ -67,8 +67,8 @@ export interface OfflineCloudOptions {
     readonly stack?: string;
     /** Answer for the ULA global ID (RandomId named `*-ula-global-id`); default: the stand-in of the stack. */
     readonly ulaGlobalId?: string;
-    /** Delay per resource type, to simulate how long a cloud takes (benchmarks). */
-    readonly latencyMs?: (type: string) => number;
+    /** Delay per resource type, to simulate how long a cloud takes (benchmarks); `custom` is false for components. */
+    readonly latencyMs?: (type: string, custom: boolean) => number;
     /** Generate RSA keys of the requested size (slow); false uses 1024 bits. Default true. */
     readonly realRsaKeys?: boolean;
     /** The outputs a StackReference reads (the stack's last deployment); none when absent. */
@@ -155,7 +155,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             inputs[name] = unwrapped.value;
             if (unwrapped.secret) secretInputs.add(name);
         }
-        const latency = this.options.latencyMs?.(args.type) ?? 0;
+        const latency = this.options.latencyMs?.(args.type, args.custom !== false) ?? 0;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
         const id = args.custom === false ? undefined : args.id || `${args.name}-id`;
         const computed = args.custom === false ? {} : this.compute(args.type, args.name, id as string, inputs);

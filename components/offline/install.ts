@@ -14,7 +14,8 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
+    /** Absent on ReadResourceRequest (a read, e.g. a StackReference). */
+    getPropertydependenciesMap?(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -24,20 +25,29 @@ class RecordingMonitor extends MockMonitor {
     }
 
     override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.note(req);
+        return super.registerResource(req, callback);
+    }
+
+    /** Reads (a StackReference, `Resource.get`) are recorded like registrations. */
+    override async readResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.note(req);
+        return super.readResource(req, callback);
+    }
+
+    private note(req: RegisterRequest): void {
         const parent = req.getParent() || undefined;
-        const urn = this.urnOf(parent, req.getType(), req.getName());
         const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap()?.forEach((deps, input) => {
+        req.getPropertydependenciesMap?.()?.forEach((deps, input) => {
             propertyDependencies[input] = deps.getUrnsList();
         });
         this.cloud.noteRegistration(req.getType(), req.getName(), {
-            urn,
+            urn: this.urnOf(parent, req.getType(), req.getName()),
             parent,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
-        return super.registerResource(req, callback);
     }
 
     /** The URN MockMonitor gives a resource (same scheme as its private newUrn). */

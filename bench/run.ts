@@ -7,9 +7,12 @@ import * as os from "os";
 import * as path from "path";
 import { renderTable } from "../cli/format";
 import { checkSuite } from "./check";
+import { criticalPathSuite } from "./criticalPath";
+import { evaluateSuite } from "./evaluate";
+import { userDataSuite } from "./userData";
 import { Suite, SuiteResult } from "./harness";
 
-const SUITES: Suite[] = [checkSuite];
+const SUITES: Suite[] = [evaluateSuite, checkSuite, userDataSuite, criticalPathSuite];
 
 async function main(): Promise<number> {
     const wanted = process.argv.slice(2);
@@ -23,8 +26,10 @@ async function main(): Promise<number> {
         process.stdout.write(`running ${suite.name}...\n`);
         const result = await suite.run();
         results.push(result);
-        const headers = Object.keys(result.rows[0] ?? {});
-        process.stdout.write(`\n${result.title}\n${renderTable(headers, result.rows.map((r) => headers.map((h) => String(r[h]))), "table")}\n`);
+        for (const table of [{ title: result.title, rows: result.rows }, ...(result.tables ?? [])]) {
+            const headers = Object.keys(table.rows[0] ?? {});
+            process.stdout.write(`\n${table.title}\n${renderTable(headers, table.rows.map((r) => headers.map((h) => String(r[h] ?? ""))), "table")}\n`);
+        }
         for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
         for (const check of result.checks) process.stdout.write(`  ${check.ok ? "ok  " : "FAIL"} ${check.what} (${check.detail})\n`);
         process.stdout.write("\n");

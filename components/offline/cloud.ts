@@ -154,9 +154,12 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             startedAt,
             finishedAt: Date.now() - this.epoch,
         });
-        // Inputs that were secret stay secret in the outputs.
+        // Inputs that were secret stay secret in the outputs (an unknown one stays unknown: a
+        // secret marker without a value would never resolve).
         const state: Record<string, unknown> = { ...outputs };
-        for (const name of secretInputs) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        for (const name of secretInputs) {
+            if (outputs[name] !== undefined) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        }
         return { id, state: args.custom === false ? {} : state };
     }
 

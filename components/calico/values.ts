@@ -8,7 +8,7 @@
 import { cidr as parseStrictCidr, contains } from "../addressing/cidr";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
-import { AddressPlan, nodeSubnet } from "../addressing/plan";
+import { AddressPlan } from "../addressing/plan";
 import { checkCalicoBgp, checkCalicoPool } from "../addressing/rules/calico";
 import { checkCidr } from "../addressing/rules/cidr";
 import { checkIpFamilies } from "../addressing/rules/kubernetes";
@@ -266,7 +266,7 @@ export function calicoNetworkFromPlan(plan: AddressPlan, options: CalicoPlanOpti
         })),
         nodeSubnets: plan.nodeSubnets.map((s) => ({
             family: s.family,
-            cidr: options.nodeSubnetCidrs?.[s.family] ?? nodeSubnet(plan, s.family)?.range?.cidr.text,
+            cidr: options.nodeSubnetCidrs?.[s.family] ?? s.range?.cidr.text,
         })),
         bgp: options.bgp,
         proxyMode: options.proxyMode,

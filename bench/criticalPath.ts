@@ -15,8 +15,8 @@ import { PROJECT_ROOT, round, Row, Suite, SuiteResult } from "./harness";
 import { latencyEntry, latencySeconds } from "./latency";
 import { describeNeedless, isWorkerInstance, WaitResource, workerWaits } from "./waits";
 
-/** Real milliseconds per simulated second: a 90 s load balancer takes 0.9 s. */
-export const MS_PER_SIMULATED_SECOND = 100;
+/** Real milliseconds per simulated second: a 90 s load balancer takes 4.5 s. */
+export const MS_PER_SIMULATED_SECOND = 50;
 
 /** The simulated wall time may exceed the longest chain by this factor (the program's own CPU time, timers). */
 export const MAX_WALL_TO_CHAIN = 1.25;

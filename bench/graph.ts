@@ -1,7 +1,8 @@
 /**
  * The deploy schedule a program's dependency graph forces. Each recorded resource waits for
- * its parent and for every resource its inputs came from (its `dependencies`), then takes
- * its own time (components take none). Pure functions over recorded resources.
+ * its parent, its provider and every resource its inputs came from (its `dependencies`),
+ * then takes its own time (the `seconds` function decides; components usually take none).
+ * Pure functions over recorded resources.
  */
 
 /** What the graph reads of a recorded resource (`RecordedResource` satisfies it). */
@@ -13,6 +14,15 @@ export interface GraphResource {
     readonly parent?: string;
     readonly dependencies: readonly string[];
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    /** Provider reference, `<urn>::<id>`: the engine creates the provider before the resources that use it. */
+    readonly provider?: string;
+}
+
+/** The URN of a provider reference (`<urn>::<id>`), or undefined for none. */
+export function providerUrn(reference: string | undefined): string | undefined {
+    if (reference === undefined || reference === "") return undefined;
+    const cut = reference.lastIndexOf("::");
+    return cut > 0 ? reference.slice(0, cut) : reference;
 }
 
 /** Earliest start and finish of one resource when everything runs as early as it may. */
@@ -42,9 +52,12 @@ export class DeployGraph {
         this.unresolved = unresolved;
     }
 
-    /** What a resource waits for: its parent and its dependencies (recorded ones only unless `all`). */
+    /** What a resource waits for: its parent, its provider and its dependencies (recorded ones only unless `all`). */
     predecessorsOf(resource: GraphResource, all = false): string[] {
-        const urns = [...new Set([...(resource.parent !== undefined ? [resource.parent] : []), ...resource.dependencies])];
+        const provider = providerUrn(resource.provider);
+        const urns = [
+            ...new Set([...(resource.parent !== undefined ? [resource.parent] : []), ...(provider !== undefined ? [provider] : []), ...resource.dependencies]),
+        ];
         return all ? urns : urns.filter((u) => this.byUrn.has(u));
     }
 
@@ -66,15 +79,15 @@ export class DeployGraph {
             }
         }
         visiting.delete(urn);
-        const seconds = resource.custom ? this.seconds(resource) : 0;
+        const seconds = this.seconds(resource);
         const entry: Scheduled = { resource, seconds, start, finish: start + seconds, waitsLongestFor };
         this.schedule.set(urn, entry);
         return entry;
     }
 
-    /** Sum of every custom resource's time: a deploy that creates one resource at a time. */
+    /** Sum of every resource's time: a deploy that creates one resource at a time. */
     totalSeconds(): number {
-        return this.resources.reduce((sum, r) => sum + (r.custom ? this.seconds(r) : 0), 0);
+        return this.resources.reduce((sum, r) => sum + this.seconds(r), 0);
     }
 
     /** The resource that finishes last when everything starts as early as it may. */
@@ -82,15 +95,15 @@ export class DeployGraph {
         return this.resources.map((r) => this.scheduled(r.urn)).reduce((a, b) => (b.finish > a.finish ? b : a));
     }
 
-    /** The chain of custom resources that decides when `urn` finishes, first to last. */
+    /** The chain of resources that take time and decide when `urn` finishes, first to last (`urn` included). */
     chain(urn: string): Scheduled[] {
         const out: Scheduled[] = [];
         for (let at: string | undefined = urn; at !== undefined; ) {
             const s = this.scheduled(at);
-            if (s.resource.custom) out.push(s);
+            if (s.seconds > 0 || at === urn) out.push(s);
             at = s.waitsLongestFor;
         }
-        return out.reverse().filter((s) => s.seconds > 0 || s.resource.urn === urn);
+        return out.reverse();
     }
 
     /** Every resource `urn` waits for, directly or through others (parents included). */
@@ -142,6 +155,7 @@ export class DeployGraph {
     /** The top-level inputs through which `resource` depends directly on `dependency`, joined. */
     private inputCarrying(resource: GraphResource, dependency: string): string {
         if (resource.parent === dependency) return "parent";
+        if (providerUrn(resource.provider) === dependency) return "provider";
         const inputs = Object.entries(resource.propertyDependencies ?? {})
             .filter(([, urns]) => urns.includes(dependency))
             .map(([input]) => input)

@@ -12,6 +12,11 @@ export interface LatencyEntry {
     readonly type: string;
     readonly seconds: number;
     readonly why: string;
+    /**
+     * A component whose children the provider creates (a multi-language component such as a
+     * Helm v4 Chart): offline they are not there, so the component stands for their time.
+     */
+    readonly remoteComponent?: boolean;
 }
 
 export const OPENSTACK_LATENCY: readonly LatencyEntry[] = [
@@ -32,7 +37,13 @@ export const OPENSTACK_LATENCY: readonly LatencyEntry[] = [
     { type: "openstack:loadbalancer/pool:Pool", seconds: 5, why: "pool" },
     { type: "openstack:loadbalancer/monitor:Monitor", seconds: 5, why: "health monitor" },
     { type: "openstack:loadbalancer/member:Member", seconds: 5, why: "pool member" },
+    {
+        type: "pulumi-nodejs:dynamic:ApiReadiness",
+        seconds: 180,
+        why: "from the control-plane machines ACTIVE until /readyz answers: first boot, packages, kubeadm init",
+    },
     { type: "kubernetes:helm.sh/v3:Release", seconds: 60, why: "Helm release until its resources are ready" },
+    { type: "kubernetes:helm.sh/v4:Chart", seconds: 10, why: "chart objects applied server-side (CRDs)", remoteComponent: true },
     { type: "kubernetes:", seconds: 2, why: "any other Kubernetes object (server-side apply)" },
     { type: "pulumi:providers:", seconds: 0, why: "provider configuration, no API call" },
     { type: "pulumi:pulumi:StackReference", seconds: 1, why: "read another stack's outputs from the backend" },
@@ -52,8 +63,9 @@ export function latencyEntry(type: string, table: readonly LatencyEntry[] = OPEN
         .reduce<LatencyEntry | undefined>((best, e) => (best === undefined || e.type.length > best.type.length ? e : best), undefined);
 }
 
-/** Seconds a custom resource of `type` takes; components take none. */
+/** Seconds a resource of `type` takes; components take none, unless the provider makes their children. */
 export function latencySeconds(type: string, custom = true): number {
-    if (!custom) return 0;
-    return latencyEntry(type)?.seconds ?? DEFAULT_LATENCY_SECONDS;
+    const entry = latencyEntry(type);
+    if (!custom) return entry?.remoteComponent === true ? entry.seconds : 0;
+    return entry?.seconds ?? DEFAULT_LATENCY_SECONDS;
 }

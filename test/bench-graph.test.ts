@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { describeChain, DeployGraph, GraphResource, nameOf, shortType } from "../bench/graph";
+import { describeChain, DeployGraph, GraphResource, nameOf, providerUrn, shortType } from "../bench/graph";
 import { DEFAULT_LATENCY_SECONDS, latencyEntry, latencySeconds } from "../bench/latency";
 
 const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
@@ -68,6 +68,22 @@ describe("benchmark deploy graph", () => {
         assert.throws(() => new DeployGraph([a, b], () => 1).scheduled(a.urn), /dependency cycle through urn:pulumi:s::p::openstack:networking\/network:Network::a/);
     });
 
+    it("waits for a resource's provider, which its dependencies do not name", () => {
+        const readiness = resource("pulumi-nodejs:dynamic:ApiReadiness", "readyz");
+        const provider = resource("pulumi:providers:kubernetes", "k8s", [readiness.urn]);
+        const secret = resource("kubernetes:core/v1:Secret", "token", [], { provider: `${provider.urn}::k8s-id` });
+        const chart = resource("kubernetes:helm.sh/v4:Chart", "crds", [], { custom: false, provider: `${provider.urn}::k8s-id` });
+        const release = resource("kubernetes:helm.sh/v3:Release", "operator", [chart.urn], { provider: `${provider.urn}::k8s-id` });
+        const graph = new DeployGraph([readiness, provider, secret, chart, release], (r) => latencySeconds(r.type, r.custom));
+        assert.deepStrictEqual(graph.predecessorsOf(secret), [provider.urn]);
+        assert.strictEqual(graph.scheduled(secret.urn).finish, 180 + 0 + 2);
+        // The Helm v4 chart is a component whose objects the provider applies: it takes their time.
+        assert.strictEqual(graph.scheduled(release.urn).finish, 180 + 10 + 60);
+        assert.strictEqual(describeChain(graph.chain(release.urn)), "readyz ApiReadiness 180 s → crds Chart 10 s → operator Release 60 s");
+        assert.strictEqual(providerUrn("urn:pulumi:s::p::pulumi:providers:kubernetes::k8s::k8s-id"), "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s");
+        assert.strictEqual(providerUrn(""), undefined);
+    });
+
     it("shortens type tokens and names URNs", () => {
         assert.strictEqual(shortType("openstack:loadbalancer/loadBalancer:LoadBalancer"), "LoadBalancer");
         assert.strictEqual(nameOf("urn:pulumi:s::p::a$b::name-0"), "name-0");
@@ -83,5 +99,7 @@ describe("benchmark latency table", () => {
         assert.strictEqual(latencySeconds("openstack:dns/recordSet:RecordSet"), DEFAULT_LATENCY_SECONDS);
         assert.strictEqual(latencyEntry("openstack:dns/recordSet:RecordSet"), undefined);
         assert.strictEqual(latencySeconds("dualstack:index:Cluster", false), 0);
+        assert.strictEqual(latencySeconds("kubernetes:helm.sh/v4:Chart", false), 10);
+        assert.strictEqual(latencySeconds("kubernetes:yaml/v2:ConfigGroup", false), 0);
     });
 });

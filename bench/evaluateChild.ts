@@ -22,6 +22,9 @@ export interface EvaluateMeasurement {
     /** Median of the warm runs. */
     readonly warmMs: number;
     readonly warmRuns: number[];
+    /** CPU time (user + system, all threads) of the cold run and of each warm run: what other work on the machine barely changes. */
+    readonly coldCpuMs: number;
+    readonly warmCpuRuns: number[];
     /** Resident set after loading the code, before the first run (MiB). */
     readonly baselineRssMiB: number;
     /** Peak resident set of the process up to the end of the first run (MiB, from getrusage). */
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
         if (used > peakHeap) peakHeap = used;
     };
     const run = async (i: number) => {
+        const cpuStart = process.cpuUsage();
         const start = performance.now();
         const result = await runOffline(defineStack, {
             stack: `bench-${nodes}-${i}`,
@@ -58,8 +62,9 @@ async function main(): Promise<void> {
             },
         });
         const ms = performance.now() - start;
+        const cpu = process.cpuUsage(cpuStart);
         if (result.errors.length > 0) throw new Error(`the ${nodes}-node stack failed: ${result.errors.map((e) => e.message).join("; ")}`);
-        return { ms, result };
+        return { ms, cpuMs: (cpu.user + cpu.system) / 1000, result };
     };
 
     gc?.();
@@ -71,7 +76,12 @@ async function main(): Promise<void> {
     const peakRssKiB = process.resourceUsage().maxRSS;
     const peakHeapCold = peakHeap;
     const warmRuns: number[] = [];
-    for (let i = 1; i <= runs; i++) warmRuns.push((await run(i)).ms);
+    const warmCpuRuns: number[] = [];
+    for (let i = 1; i <= runs; i++) {
+        const warm = await run(i);
+        warmRuns.push(warm.ms);
+        warmCpuRuns.push(warm.cpuMs);
+    }
 
     const measurement: EvaluateMeasurement = {
         nodes,
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
         coldMs: cold.ms,
         warmMs: median(warmRuns),
         warmRuns,
+        coldCpuMs: cold.cpuMs,
+        warmCpuRuns,
         baselineRssMiB: baselineRss / MiB,
         peakRssMiB: (peakRssKiB * 1024) / MiB,
         baselineHeapMiB: baselineHeap / MiB,

@@ -15,4 +15,6 @@ export * from "./rules/kubernetes";
 export * from "./rules/calico";
 export * from "./rules/neutron";
 export * from "./rules/ranges";
+export * from "./rules/security";
+export * from "./rules/bounds";
 export * from "./summary";

@@ -18,3 +18,4 @@ export * from "./rules/ranges";
 export * from "./rules/security";
 export * from "./rules/bounds";
 export * from "./summary";
+export * from "./rules/changes";

@@ -6,3 +6,4 @@ export * from "./keys";
 export * from "./schema";
 export * from "./load";
 export * from "./stackFile";
+export * from "./reference";

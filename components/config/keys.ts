@@ -28,6 +28,7 @@ export const keys = {
     reservedCidr: (i: number) => key(`reservedCidrs[${i}]`),
     kubernetesVersion: key("kubernetes.version"),
     proxyMode: key("kubernetes.proxyMode"),
+    allowRangeChanges: key("kubernetes.allowRangeChanges"),
     controlPlaneCount: key("controlPlane.count"),
     controlPlaneFlavor: key("controlPlane.flavor"),
     controlPlaneImage: key("controlPlane.image"),

@@ -301,7 +301,9 @@ export function didYouMean(value: string, candidates: readonly string[]): string
             bestDistance = distance;
         }
     }
-    const limit = Math.max(2, Math.floor(value.length / 3));
+    const prefix = candidates.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
+    if (prefix && Math.abs(prefix.length - value.length) <= 3) return prefix;
+    const limit = Math.max(2, Math.ceil(value.length / 3));
     return bestDistance <= limit ? best : undefined;
 }
 

@@ -34,7 +34,7 @@ export function parseStackFile(file: string, text: string): StackFile {
     const document = parseDocument(text, { prettyErrors: false });
     if (document.errors.length > 0) {
         const first = document.errors[0];
-        const line = first.linePos?.[0]?.line;
+        const line = text.slice(0, first.pos[0]).split("\n").length;
         throw new UnreadableStackFileError(file, `not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}`);
     }
     const data: unknown = document.toJS();

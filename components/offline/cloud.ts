@@ -36,10 +36,20 @@ export interface RecordedResource {
     readonly secretInputs: ReadonlySet<string>;
     /** The outputs the stand-in answered with. */
     readonly outputs: Record<string, unknown>;
+    /** Names of outputs that are secret (secret inputs and the resource's additionalSecretOutputs). */
+    readonly secretOutputs: ReadonlySet<string>;
     readonly id?: string;
     /** Milliseconds since the cloud was created: when registration began and ended. */
     readonly startedAt: number;
     readonly finishedAt: number;
+}
+
+/** What the monitor knows about a registration that the Mocks interface does not carry. */
+export interface RegistrationMeta {
+    readonly urn: string;
+    readonly parent?: string;
+    readonly dependencies: string[];
+    readonly additionalSecretOutputs: string[];
 }
 
 /** One invoke (data source) call. */
@@ -55,8 +65,10 @@ export interface OfflineCloudOptions {
     readonly ulaGlobalId?: string;
     /** Delay per resource type, to simulate how long a cloud takes (benchmarks). */
     readonly latencyMs?: (type: string) => number;
-    /** Generate real RSA keys (slow) instead of ECDSA when a key asks for RSA. Default true. */
+    /** Generate RSA keys of the requested size (slow); false uses 1024 bits. Default true. */
     readonly realRsaKeys?: boolean;
+    /** The outputs a StackReference reads (the stack's last deployment); none when absent. */
+    readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
 interface SubnetState {
@@ -89,7 +101,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     private readonly subnets = new Map<string, SubnetState>();
     private readonly ports = new Map<string, string[]>();
     private readonly keys = new Map<string, crypto.KeyPairSyncResult<string, string>>();
-    private readonly pendingMeta = new Map<string, Array<{ urn: string; parent?: string; dependencies: string[] }>>();
+    private readonly pendingMeta = new Map<string, Array<RegistrationMeta>>();
     private floatingIps = 0;
     private poolSubnets = 0;
     private macs = 0;
@@ -116,16 +128,16 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     }
 
     /** Called by the monitor before `newResource`, with what the Mocks interface does not carry. */
-    noteRegistration(type: string, name: string, urn: string, parent: string | undefined, dependencies: string[]): void {
+    noteRegistration(type: string, name: string, meta: RegistrationMeta): void {
         const key = `${type}::${name}`;
-        this.pendingMeta.set(key, [...(this.pendingMeta.get(key) ?? []), { urn, parent, dependencies }]);
+        this.pendingMeta.set(key, [...(this.pendingMeta.get(key) ?? []), meta]);
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const startedAt = Date.now() - this.epoch;
         const key = `${args.type}::${args.name}`;
         const queue = this.pendingMeta.get(key) ?? [];
-        const meta = queue.shift() ?? { urn: `urn:offline::${args.type}::${args.name}`, dependencies: [] };
+        const meta: RegistrationMeta = queue.shift() ?? { urn: `urn:offline::${args.type}::${args.name}`, dependencies: [], additionalSecretOutputs: [] };
         const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
         const inputs: Record<string, unknown> = {};
         const secretInputs = new Set<string>();
@@ -136,9 +148,10 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         }
         const latency = this.options.latencyMs?.(args.type) ?? 0;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-        const id = args.custom === false ? undefined : `${args.name}-id`;
+        const id = args.custom === false ? undefined : args.id || `${args.name}-id`;
         const computed = args.custom === false ? {} : this.compute(args.type, args.name, id as string, inputs);
         const outputs = { ...inputs, ...computed };
+        const secretOutputs = new Set([...secretInputs, ...meta.additionalSecretOutputs].filter((n) => n in outputs));
         this.resources.push({
             urn: meta.urn,
             type: args.type,
@@ -150,13 +163,15 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             inputs,
             secretInputs,
             outputs,
+            secretOutputs,
             id,
             startedAt,
             finishedAt: Date.now() - this.epoch,
         });
-        // Inputs that were secret stay secret in the outputs.
+        // Inputs that were secret stay secret in the outputs, and so do the outputs the
+        // resource declares secret (additionalSecretOutputs), as the engine does.
         const state: Record<string, unknown> = { ...outputs };
-        for (const name of secretInputs) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        for (const name of secretOutputs) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
         return { id, state: args.custom === false ? {} : state };
     }
 
@@ -239,6 +254,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 };
             case "tls:index/certRequest:CertRequest":
                 return { certRequestPem: fakePem("CERTIFICATE REQUEST", `offline stand-in request ${name}`) };
+            case "pulumi:pulumi:StackReference":
+                return { outputs: this.options.previousOutputs ?? {}, secretOutputNames: [] };
             case "kubernetes:helm.sh/v3:Release":
                 return {
                     status: {

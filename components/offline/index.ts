@@ -4,3 +4,5 @@
  */
 export * from "./cloud";
 export * from "./install";
+export * from "./run";
+export * from "./redact";

@@ -14,6 +14,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
 }
 
 class RecordingMonitor extends MockMonitor {
@@ -24,7 +25,12 @@ class RecordingMonitor extends MockMonitor {
     override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
         const parent = req.getParent() || undefined;
         const urn = this.urnOf(parent, req.getType(), req.getName());
-        this.cloud.noteRegistration(req.getType(), req.getName(), urn, parent, req.getDependenciesList());
+        this.cloud.noteRegistration(req.getType(), req.getName(), {
+            urn,
+            parent,
+            dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        });
         return super.registerResource(req, callback);
     }
 

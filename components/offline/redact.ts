@@ -1,0 +1,45 @@
+/**
+ * Keeping secrets out of what the offline plan prints or writes: every PEM block, every
+ * value that was secret in the run, and the base64 forms of those values.
+ */
+import { RecordedResource } from "./cloud";
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** Strings inside a value (nested objects and lists included). */
+function stringsIn(value: unknown, into: Set<string>): void {
+    if (typeof value === "string") into.add(value);
+    else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
+    else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => stringsIn(v, into));
+}
+
+/**
+ * The secrets a run generated: secret outputs of random and tls resources (tokens, private
+ * keys), plus extra values. Secrets built from them (user-data, kubeconfig) are not listed
+ * themselves, so a user-data can be shown with only its keys and token redacted.
+ */
+export function secretValues(resources: readonly RecordedResource[], extra: readonly unknown[] = []): string[] {
+    const found = new Set<string>();
+    for (const resource of resources) {
+        if (!/^(random|tls):/.test(resource.type)) continue;
+        for (const name of resource.secretOutputs) stringsIn(resource.outputs[name], found);
+    }
+    extra.forEach((v) => stringsIn(v, found));
+    // Short strings ("true", a port) would redact innocent text; secrets here are keys, tokens, user-data.
+    return [...found].filter((s) => s.length >= 12);
+}
+
+/** Replace PEM blocks and secret values (and their base64 forms) in a text. */
+export function redact(text: string, secrets: readonly string[]): string {
+    let out = text.replace(PEM_BLOCK, (_m, label: string) => `[redacted ${label.toLowerCase()}]`);
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+        forms.add(secret);
+        forms.add(Buffer.from(secret).toString("base64"));
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+        if (form.length >= 12 && out.includes(form)) out = out.split(form).join("[secret]");
+    }
+    return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * Run a Pulumi program in this process against the offline cloud, as `pulumi up` (or
+ * `pulumi preview`) would run it against a real one: the stack's configuration is handed to
+ * the program the way the engine hands it over, every resource is recorded, the stack
+ * outputs are resolved, and errors (thrown, or raised inside an apply) are collected.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE } from "../config/keys";
+import { OfflineCloud, OfflineCloudOptions } from "./cloud";
+import { installOfflineCloud, settle } from "./install";
+
+export interface OfflineRunOptions extends OfflineCloudOptions {
+    readonly stack: string;
+    readonly project?: string;
+    /** The stack file's `config:` map, values as written (structured). */
+    readonly config: Readonly<Record<string, unknown>>;
+    /** Preview: unknown values stay unknown. */
+    readonly preview?: boolean;
+}
+
+export interface OfflineRunResult {
+    readonly cloud: OfflineCloud;
+    /** Stack outputs, resolved. */
+    readonly outputs: Record<string, unknown>;
+    /** Names of stack outputs that are secret. */
+    readonly secretOutputs: ReadonlySet<string>;
+    /** Errors the program raised, in order. */
+    readonly errors: Error[];
+}
+
+/** The engine's view of a config map: namespaced keys, every value a string (JSON for non-strings). */
+export function engineConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        const name = key.includes(":") ? key : `${NAMESPACE}:${key}`;
+        out[name] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
+
+async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+    if (pulumi.Output.isInstance(value)) {
+        const output = value as pulumi.Output<unknown>;
+        const [resolved, secret] = await Promise.all([
+            new Promise<unknown>((r) => output.apply((v) => r(v))),
+            pulumi.isSecret(output),
+        ]);
+        const inner = await resolve(resolved);
+        return { value: inner.value, secret: secret || inner.secret };
+    }
+    if (Array.isArray(value)) {
+        const items = await Promise.all(value.map(resolve));
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+        return {
+            value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
+            secret: entries.some(([, r]) => r.secret),
+        };
+    }
+    return { value, secret: false };
+}
+
+/** Run `program` against a fresh offline cloud. */
+export async function runOffline(
+    program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+    options: OfflineRunOptions,
+): Promise<OfflineRunResult> {
+    const cloud = new OfflineCloud(options);
+    await installOfflineCloud(cloud, { project: options.project ?? NAMESPACE, stack: options.stack, preview: options.preview });
+    pulumi.runtime.setAllConfig(engineConfig(options.config));
+    const errors: Error[] = [];
+    const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs = new Set<string>();
+    try {
+        const exported = await program();
+        for (const [name, value] of Object.entries(exported)) {
+            const resolved = await resolve(value);
+            outputs[name] = resolved.value;
+            if (resolved.secret) secretOutputs.add(name);
+        }
+        await settle();
+        // Rejections surface on the next turns of the event loop.
+        await new Promise((r) => setImmediate(r));
+    } catch (e) {
+        errors.push(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    return { cloud, outputs, secretOutputs, errors };
+}

@@ -1,0 +1,122 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Finding } from "../components/addressing";
+import { runBin, runCli, tempDir, writeStack } from "./support/cli";
+import { BASE_CONFIG, deepMerge } from "./support/stacks";
+
+interface CheckJson {
+    findings: Finding[];
+    files: Array<{ file: string; stack: string; errors: number; warnings: number }>;
+    ok: boolean;
+}
+
+const SHIPPED = fs.readdirSync(path.join(__dirname, "..", "stacks")).map((f) => `stacks/${f}`);
+
+describe("dualstack check", () => {
+    const dir = tempDir();
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("the shipped stacks pass together (bin, --json, exit 0)", () => {
+        const result = runBin(["check", ...SHIPPED, "--json"]);
+        assert.strictEqual(result.code, 0, result.stderr + result.stdout);
+        const json = JSON.parse(result.stdout) as CheckJson;
+        assert.deepStrictEqual(json.findings.filter((f) => f.severity === "error"), []);
+        assert.strictEqual(json.ok, true);
+        assert.deepStrictEqual(json.files.map((f) => f.stack).sort(), ["dev", "lab-ipv6", "prod", "staging"]);
+    });
+
+    it("an IPv6 service /64 exits 1 with a finding on dualstack:services.ipv6Cidr", async () => {
+        const file = writeStack(dir, "svc64", deepMerge(BASE_CONFIG, { "dualstack:services": { ipv6Cidr: "fd00:1::/64" } }));
+        const result = await runCli(["check", file, "--json"]);
+        assert.strictEqual(result.code, 1);
+        const json = JSON.parse(result.stdout) as CheckJson;
+        assert.deepStrictEqual(json.findings, [
+            {
+                rule: "service-range-too-large",
+                severity: "error",
+                path: "dualstack:services.ipv6Cidr",
+                message:
+                    "dualstack:services.ipv6Cidr is fd00:1::/64, 64 host bits; kubeadm allows at most 20 (an IPv6 service range must be /108 or longer). Use a /108 or longer, e.g. fd00:1::/112.",
+                file,
+            },
+        ]);
+    });
+
+    it("says file, key, value, limit and fix for people", async () => {
+        const file = writeStack(dir, "human", deepMerge(BASE_CONFIG, { "dualstack:services": { ipv6Cidr: "fd00:1::/64" } }));
+        const result = await runCli(["check", file]);
+        assert.strictEqual(result.code, 1);
+        assert.match(result.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n  error   dualstack:services.ipv6Cidr \\[service-range-too-large\\]\\n`));
+        assert.match(result.stdout, /fd00:1::\/64, 64 host bits; kubeadm allows at most 20/);
+        assert.match(result.stdout, /FAILED: 1 stack file checked: 1 error, 0 warnings\.$/m);
+    });
+
+    it("two stacks sharing a pod range exit 1 and name both files", async () => {
+        const a = writeStack(dir, "a", deepMerge(BASE_CONFIG, { "dualstack:network": { ipv4Cidr: "10.1.0.0/22" }, "dualstack:services": { ipv4Cidr: "10.2.0.0/16" } }));
+        const b = writeStack(dir, "b", deepMerge(BASE_CONFIG, { "dualstack:network": { ipv4Cidr: "10.3.0.0/22" }, "dualstack:services": { ipv4Cidr: "10.4.0.0/16" } }));
+        const result = await runCli(["check", a, b, "--json"]);
+        assert.strictEqual(result.code, 1);
+        const json = JSON.parse(result.stdout) as CheckJson;
+        const across = json.findings.filter((f) => f.rule === "range-overlap-across-stacks");
+        assert.strictEqual(across.length, 1);
+        assert.strictEqual(across[0].path, "dualstack:pods.ipv4Cidr");
+        assert.strictEqual(across[0].file, b);
+        assert.ok(across[0].message.includes(a) && across[0].message.includes(b), across[0].message);
+        // Each file alone is fine.
+        assert.strictEqual((await runCli(["check", a])).code, 0);
+    });
+
+    it("ranges from random ULA /48s are not compared across stacks; pinned IDs are", async () => {
+        const distinct = { "dualstack:network": { ipv4Cidr: "10.5.0.0/22" }, "dualstack:pods": { ipv4Cidr: "10.6.0.0/16" }, "dualstack:services": { ipv4Cidr: "10.7.0.0/16" } };
+        const a = writeStack(dir, "ula-a", BASE_CONFIG);
+        const b = writeStack(dir, "ula-b", deepMerge(BASE_CONFIG, distinct));
+        assert.strictEqual((await runCli(["check", a, b])).code, 0);
+        const pinnedA = writeStack(dir, "pin-a", deepMerge(BASE_CONFIG, { "dualstack:ulaGlobalId": "aaaaaaaaaa" }));
+        const pinnedB = writeStack(dir, "pin-b", deepMerge(BASE_CONFIG, { ...distinct, "dualstack:ulaGlobalId": "aaaaaaaaaa" }));
+        const result = await runCli(["check", pinnedA, pinnedB, "--json"]);
+        assert.strictEqual(result.code, 1);
+        const across = (JSON.parse(result.stdout) as CheckJson).findings.filter((f) => f.rule === "range-overlap-across-stacks");
+        assert.deepStrictEqual(across.map((f) => f.path).sort(), ["dualstack:network.ipv6Cidr", "dualstack:pods.ipv6Cidr", "dualstack:services.ipv6Cidr"]);
+    });
+
+    it("reserved ranges may list another environment's ranges", async () => {
+        const a = writeStack(dir, "r-a", deepMerge(BASE_CONFIG, { "dualstack:network": { ipv4Cidr: "10.1.0.0/22" }, "dualstack:pods": { ipv4Cidr: "10.2.0.0/16" }, "dualstack:services": { ipv4Cidr: "10.3.0.0/16" } }));
+        const b = writeStack(dir, "r-b", deepMerge(BASE_CONFIG, { "dualstack:reservedCidrs": ["10.1.0.0/16", "10.2.0.0/15"] }));
+        assert.strictEqual((await runCli(["check", a, b])).code, 0);
+    });
+
+    it("warnings alone exit 0", async () => {
+        const file = writeStack(dir, "warn", deepMerge(BASE_CONFIG, { "dualstack:controlPlane": { count: 2 } }));
+        const result = await runCli(["check", file, "--json"]);
+        assert.strictEqual(result.code, 0);
+        assert.deepStrictEqual((JSON.parse(result.stdout) as CheckJson).findings.map((f) => f.rule), ["control-plane-even"]);
+    });
+
+    it("config errors are findings (exit 1), not crashes", async () => {
+        const file = writeStack(dir, "typo", deepMerge(BASE_CONFIG, { "dualstack:netwrk": {} }));
+        const result = await runCli(["check", file, "--json"]);
+        assert.strictEqual(result.code, 1);
+        assert.deepStrictEqual((JSON.parse(result.stdout) as CheckJson).findings.map((f) => [f.rule, f.path]), [["config-unknown-key", "dualstack:netwrk"]]);
+    });
+
+    it("unreadable input exits 2 with a one-line reason", () => {
+        const missing = runBin(["check", "stacks/Pulumi.nope.yaml"]);
+        assert.strictEqual(missing.code, 2);
+        assert.strictEqual(missing.stderr, "dualstack: stacks/Pulumi.nope.yaml: no such file\n");
+        assert.strictEqual(missing.stdout, "");
+        const bad = path.join(dir, "Pulumi.bad.yaml");
+        fs.writeFileSync(bad, "config: [\n");
+        const invalid = runBin(["check", bad]);
+        assert.strictEqual(invalid.code, 2);
+        assert.match(invalid.stderr, /^dualstack: .*Pulumi\.bad\.yaml: not valid YAML \(line \d+\): .*\n$/);
+    });
+
+    it("bad arguments exit 2 with the usage", async () => {
+        for (const args of [[], ["check"], ["frobnicate"], ["check", "--jsn", "x"], ["plan"], ["plan", "--stack", "dev", "x.yaml"], ["plan", "--stack", "dev", "--format", "html"]]) {
+            const result = await runCli(args);
+            assert.strictEqual(result.code, 2, args.join(" "));
+            assert.match(result.stderr, /^dualstack: .+\n\nUsage:/);
+        }
+    });
+});

@@ -1,0 +1,46 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { engineConfig, installOfflineCloud, runOffline } from "../components/offline";
+import { cloud } from "./support/runtime";
+
+describe("runOffline", () => {
+    // runOffline installs its own cloud; put the suite's back afterwards.
+    after(() => installOfflineCloud(cloud, { project: "dualstack", stack: "test" }));
+
+    it("hands config over as the engine does, resolves outputs and marks secrets", async () => {
+        const result = await runOffline(
+            () => {
+                const config = pulumi.runtime.allConfig();
+                const secret = new random.RandomPassword("run-secret", { length: 12, special: false });
+                const reference = new pulumi.StackReference("self", { name: "organization/dualstack/run" });
+                return { config, password: secret.result, previous: reference.getOutput("addressPlan") };
+            },
+            { stack: "run", config: { "dualstack:pods": { ipv4Cidr: "10.1.0.0/16" }, ipFamilies: ["IPv4"] }, previousOutputs: { addressPlan: { ipFamilies: ["IPv4"] } } },
+        );
+        assert.deepStrictEqual(result.errors, []);
+        assert.deepStrictEqual(result.outputs.config, { "dualstack:pods": '{"ipv4Cidr":"10.1.0.0/16"}', "dualstack:ipFamilies": '["IPv4"]' });
+        assert.strictEqual(typeof result.outputs.password, "string");
+        assert.deepStrictEqual([...result.secretOutputs], ["password"]);
+        assert.deepStrictEqual(result.outputs.previous, { ipFamilies: ["IPv4"] });
+        assert.deepStrictEqual(result.cloud.ofType("random:index/randomPassword:RandomPassword").map((r) => r.name), ["run-secret"]);
+    });
+
+    it("collects errors raised inside applies", async () => {
+        const result = await runOffline(
+            () => {
+                const value = pulumi.output("x").apply(() => {
+                    throw new Error("refused: dualstack:pods.ipv4Cidr");
+                });
+                new random.RandomPassword("run-fails", { length: value.apply(() => 8) });
+                return {};
+            },
+            { stack: "run2", config: {} },
+        );
+        assert.ok(result.errors.some((e) => e.message.includes("refused: dualstack:pods.ipv4Cidr")), result.errors.map((e) => e.message).join("\n"));
+    });
+
+    it("engineConfig namespaces bare keys and keeps strings", () => {
+        assert.deepStrictEqual(engineConfig({ a: "x", "other:b": 3 }), { "dualstack:a": "x", "other:b": "3" });
+    });
+});

@@ -106,18 +106,17 @@ export interface StackResource {
     readonly type: ResourceKind;
     readonly name: string;
     readonly props: Record<string, unknown>;
-    /** The name of its parent among the other resources. */
+    /** Its parent among the other resources: a URN, or a name. */
     readonly parent?: string;
     readonly urn?: string;
 }
 
 /** Validation args for a stack of resources. */
 export function stackArgs(resources: readonly StackResource[], options: Omit<ArgsOptions, "name" | "urn"> = {}): StackValidationArgs {
-    const built = new Map<string, PolicyResource>();
-    for (const spec of resources) {
+    const built = resources.map((spec): PolicyResource => {
         const type = typeOf(spec.type);
         const props = unknownCheckingProxy({ ...spec.props });
-        built.set(spec.name, {
+        return {
             type,
             props,
             urn: spec.urn ?? urnOf(type, spec.name),
@@ -127,16 +126,16 @@ export function stackArgs(resources: readonly StackResource[], options: Omit<Arg
             propertyDependencies: {},
             isType: (cls) => isTypeOf(type, cls),
             asType: ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as PolicyResource["asType"],
-        });
-    }
-    for (const spec of resources) {
-        if (spec.parent === undefined) continue;
-        const parent = built.get(spec.parent);
-        assert.ok(parent, `no resource named ${spec.parent} (parent of ${spec.name})`);
-        (built.get(spec.name) as PolicyResource).parent = parent;
-    }
+        };
+    });
+    resources.forEach((spec, i) => {
+        if (spec.parent === undefined) return;
+        const parent = built.find((r) => r.urn === spec.parent) ?? built.find((r) => r.name === spec.parent);
+        assert.ok(parent, `no resource ${spec.parent} (parent of ${spec.name})`);
+        built[i].parent = parent;
+    });
     return {
-        resources: [...built.values()],
+        resources: built,
         stackTags: new Map(Object.entries(options.stackTags ?? {})),
         getConfig: <T extends object>() => (options.config ?? {}) as T,
         notApplicable,

@@ -8,6 +8,7 @@ import * as openstack from "@pulumi/openstack";
 import { familyFacts, IpFamily } from "../../components/addressing/family";
 import { FamilySummary, NodeSubnetSummary, PlanSummary, RangeSummary } from "../../components/addressing/summary";
 import { keys } from "../../components/config/keys";
+import { RecordedResource } from "../../components/offline/cloud";
 import { StackResource } from "./policy";
 
 /** The Cluster component's type token. */
@@ -110,4 +111,23 @@ export function calicoReleaseProps(pools: readonly PoolSpec[]): Record<string, u
 /** A tigera-operator Helm release resource. */
 export function calicoRelease(name: string, pools: readonly PoolSpec[], parent?: string): StackResource {
     return { type: kubernetes.helm.v3.Release, name, parent, props: calicoReleaseProps(pools) };
+}
+
+/**
+ * A stack recorded by the offline cloud, as the policy server sees it: resource policies get
+ * each custom resource's inputs, stack policies every resource's outputs (a component's
+ * outputs are what it registered with registerOutputs).
+ */
+export function stackFromRecorded(resources: readonly RecordedResource[]): { inputs: StackResource[]; outputs: StackResource[] } {
+    const inputs = resources
+        .filter((r) => r.custom)
+        .map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, props: r.inputs }));
+    const outputs = resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        parent: resources.some((p) => p.urn === r.parent) ? r.parent : undefined,
+        props: r.custom ? r.outputs : { ...r.outputs, ...r.registeredOutputs },
+    }));
+    return { inputs, outputs };
 }

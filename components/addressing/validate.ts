@@ -5,7 +5,6 @@
 import { ClusterConfig, NodeRangeSpec, RangeSpec } from "../config/types";
 import { keys } from "../config/keys";
 import { endpointAddresses, familyCapacity, usableNodeAddresses } from "./capacity";
-import { parseAddress } from "./cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily, otherFamily } from "./family";
 import { error, Finding, hasErrors, InvalidPlanError, warning } from "./findings";
 import { Labeled } from "./overlap";
@@ -27,7 +26,9 @@ import {
 } from "./rules/kubernetes";
 import { checkNeutronSubnet } from "./rules/neutron";
 import {
+    checkAllowedRangeFamily,
     checkClusterFamiliesOnNodes,
+    checkDnsNameserver,
     checkDisjoint,
     checkNodeSubnetSize,
     checkPodCapacity,
@@ -259,7 +260,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         if (checked.cidr) reserved.push({ cidr: checked.cidr, key: keys.reservedCidr(index), source: "config" });
     });
 
-    findings.push(...checkAccessLists(config), ...checkDnsNameservers(config, nodeFamilies));
+    findings.push(...checkAccessLists(config, nodeFamilies), ...checkDnsNameservers(config, nodeFamilies));
     findings.push(
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
@@ -291,7 +292,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
     return { plan, findings, labeledRanges };
 }
 
-function checkAccessLists(config: ClusterConfig): Finding[] {
+function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
     const findings: Finding[] = [];
     const lists: Array<[readonly string[], (i: number) => string, string]> = [
         [config.access.apiAllowedCidrs, keys.apiAllowedCidr, "the Kubernetes API (6443)"],
@@ -301,7 +302,12 @@ function checkAccessLists(config: ClusterConfig): Finding[] {
         list.forEach((text, index) => {
             const checked = checkCidr(text, undefined, keyOf(index));
             findings.push(...checked.findings);
-            if (checked.cidr) findings.push(...checkWorldOpen(checked.cidr, keyOf(index), what));
+            if (checked.cidr) {
+                findings.push(
+                    ...checkWorldOpen(checked.cidr, keyOf(index), what),
+                    ...checkAllowedRangeFamily(checked.cidr, nodeFamilies, keyOf(index), what),
+                );
+            }
         });
     }
     if (config.access.apiAllowedCidrs.length === 0) {
@@ -319,26 +325,7 @@ function checkAccessLists(config: ClusterConfig): Finding[] {
 }
 
 function checkDnsNameservers(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
-    const findings: Finding[] = [];
-    config.network.dnsNameservers.forEach((text, index) => {
-        const path = keys.dnsNameservers(index);
-        const address = parseAddress(text);
-        if (address === undefined) {
-            findings.push(
-                error("dns-nameserver-invalid", path, `${path} is "${text}", which is not an IP address. Give the address of a DNS server.`),
-            );
-        } else if (!nodeFamilies.includes(address.family)) {
-            findings.push(
-                warning(
-                    "dns-nameserver-invalid",
-                    path,
-                    `${path} is ${text}, an ${address.family} address, but the nodes have no ${address.family} subnet; ` +
-                        `Neutron hands a DNS server out on subnets of its own family only, so it is not used. Remove it.`,
-                ),
-            );
-        }
-    });
-    return findings;
+    return config.network.dnsNameservers.flatMap((text, index) => checkDnsNameserver(text, nodeFamilies, keys.dnsNameservers(index)));
 }
 
 /** Validate and plan; throw with every error when the plan is invalid. */

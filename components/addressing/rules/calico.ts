@@ -5,6 +5,7 @@
 import { Cidr, cidr, overlaps } from "../cidr";
 import { familyFacts, IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
+import { ENCAPSULATIONS } from "../../config/types";
 import { kubernetesMinor } from "./kubernetes";
 
 /** Kubernetes minors each Calico minor is tested with (Calico release notes). */
@@ -33,7 +34,35 @@ export function isNativeWithinSubnet(encapsulation: string): boolean {
 }
 
 /**
- * `calico-block-size`, `calico-pool-smaller-than-block`, `calico-ipip-ipv6`,
+ * `calico-encapsulation-invalid`, `calico-ipip-ipv6` on one pool's encapsulation: one of
+ * Calico's five values, and IP-in-IP only on IPv4.
+ */
+export function checkEncapsulation(family: IpFamily, encapsulation: string, path: string): Finding[] {
+    if (!(ENCAPSULATIONS as readonly string[]).includes(encapsulation)) {
+        return [
+            error(
+                "calico-encapsulation-invalid",
+                path,
+                `${path} is "${encapsulation}"; Calico takes ${ENCAPSULATIONS.join(", ")} (case-sensitive). ` +
+                    `Use None for native routing, or VXLAN when the network does not route pod addresses.`,
+            ),
+        ];
+    }
+    if (family === "IPv6" && encapsulation.startsWith("IPIP")) {
+        return [
+            error(
+                "calico-ipip-ipv6",
+                path,
+                `${path} is ${encapsulation}; IP-in-IP carries IPv4 only, and Calico refuses it on ` +
+                    `IPv6 pools. Use None, VXLAN or VXLANCrossSubnet.`,
+            ),
+        ];
+    }
+    return [];
+}
+
+/**
+ * `calico-block-size`, `calico-pool-smaller-than-block`, `calico-encapsulation-invalid`, `calico-ipip-ipv6`,
  * `calico-link-local` on one pool.
  */
 export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
@@ -59,16 +88,7 @@ export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
             ),
         );
     }
-    if (pool.cidr.family === "IPv6" && pool.encapsulation.startsWith("IPIP")) {
-        findings.push(
-            error(
-                "calico-ipip-ipv6",
-                paths.encapsulation,
-                `${paths.encapsulation} is ${pool.encapsulation}; IP-in-IP carries IPv4 only, and Calico refuses it on ` +
-                    `IPv6 pools. Use None, VXLAN or VXLANCrossSubnet.`,
-            ),
-        );
-    }
+    findings.push(...checkEncapsulation(pool.cidr.family, pool.encapsulation, paths.encapsulation));
     const linkLocal = cidr(facts.linkLocal);
     if (overlaps(pool.cidr, linkLocal)) {
         findings.push(

@@ -3,7 +3,7 @@
  * pod range capacity, families present on the nodes, access lists.
  */
 import { usableNodeAddresses } from "../capacity";
-import { Cidr, contains } from "../cidr";
+import { Cidr, contains, parseAddress } from "../cidr";
 import { IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
 import { findOverlaps, Labeled } from "../overlap";
@@ -166,4 +166,43 @@ export function checkWorldOpen(range: Cidr, path: string, what: string): Finding
                 `your offices, VPN or CI runners.`,
         ),
     ];
+}
+
+/**
+ * `allowed-range-family-unused`: an access range of a family the nodes have no address of
+ * can never match (security-group rules filter per ethertype), so the access it seems to
+ * grant does not exist.
+ */
+export function checkAllowedRangeFamily(range: Cidr, nodeFamilies: readonly IpFamily[], path: string, what: string): Finding[] {
+    if (nodeFamilies.includes(range.family)) return [];
+    return [
+        warning(
+            "allowed-range-family-unused",
+            path,
+            `${path} is ${range.text}, an ${range.family} range, but the nodes have no ${range.family} address, so ` +
+                `${what} is not reachable from it. Remove it, or list the ${nodeFamilies.join(" or ")} range of the same clients.`,
+        ),
+    ];
+}
+
+/**
+ * `dns-nameserver-invalid`: a DNS server must be an address (error), of a family the nodes
+ * have a subnet of (warning: Neutron hands a server out on subnets of its own family only).
+ */
+export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily[], path: string): Finding[] {
+    const address = parseAddress(text);
+    if (address === undefined) {
+        return [error("dns-nameserver-invalid", path, `${path} is "${text}", which is not an IP address. Give the address of a DNS server.`)];
+    }
+    if (!nodeFamilies.includes(address.family)) {
+        return [
+            warning(
+                "dns-nameserver-invalid",
+                path,
+                `${path} is ${text}, an ${address.family} address, but the nodes have no ${address.family} subnet; ` +
+                    `Neutron hands a DNS server out on subnets of its own family only, so it is not used. Remove it.`,
+            ),
+        ];
+    }
+    return [];
 }

@@ -1,0 +1,260 @@
+/**
+ * The node's bootstrap script and the systemd unit that runs it. The script is the same on
+ * every node; what differs (role, versions, subnets, which kubeadm files) comes from an
+ * environment file that cloud-init writes next to it. Keeping the script static keeps it
+ * checkable: the conformance tests run shellcheck on exactly what nodes run.
+ */
+
+/** Paths on the node. */
+export const NODE_PATHS = {
+    script: "/usr/local/sbin/dualstack-bootstrap",
+    environment: "/etc/dualstack/bootstrap.env",
+    unit: "/etc/systemd/system/dualstack-bootstrap.service",
+    stateDir: "/var/lib/dualstack",
+    doneMarker: "/var/lib/dualstack/bootstrap.done",
+    kubeadmDir: "/etc/kubernetes/dualstack",
+    /** The CA material as cloud-init wrote it; copied to /etc/kubernetes/pki before each kubeadm run. */
+    pkiSource: "/etc/kubernetes/dualstack/pki",
+    modules: "/etc/modules-load.d/dualstack-kubernetes.conf",
+    sysctl: "/etc/sysctl.d/90-dualstack-kubernetes.conf",
+    acceptRaSysctl: "/etc/sysctl.d/80-dualstack-accept-ra.conf",
+    containerdConfig: "/etc/containerd/config.toml",
+    aptPreferences: "/etc/apt/preferences.d/dualstack-kubernetes",
+    aptKeyring: "/etc/apt/keyrings/kubernetes-apt-keyring.gpg",
+    aptSource: "/etc/apt/sources.list.d/kubernetes.list",
+} as const;
+
+/** The systemd unit: runs the script until it has succeeded once, also after a reboot. */
+export const BOOTSTRAP_UNIT = `[Unit]
+Description=dualstack node bootstrap (kubeadm init or join)
+Documentation=https://kubernetes.io/docs/reference/setup-tools/kubeadm/
+Wants=network-online.target
+After=network-online.target
+ConditionPathExists=!${NODE_PATHS.doneMarker}
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=${NODE_PATHS.script}
+TimeoutStartSec=infinity
+StandardOutput=journal+console
+StandardError=journal+console
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/**
+ * The bootstrap script. Steps, in order: swap off, kernel modules, accept_ra on the node
+ * interface, sysctls, packages (containerd, then kubelet/kubeadm/kubectl from pkgs.k8s.io,
+ * pinned and held), then `kubeadm init` or `kubeadm join` exactly once.
+ */
+export const BOOTSTRAP_SCRIPT = `#!/bin/bash
+# dualstack node bootstrap: prepares the machine for Kubernetes, then runs kubeadm init
+# (first control plane) or kubeadm join (every other node) once. Run by
+# dualstack-bootstrap.service until it succeeds; logs: journalctl -u dualstack-bootstrap
+set -euo pipefail
+
+ENVIRONMENT_FILE=${NODE_PATHS.environment}
+STATE_DIR=${NODE_PATHS.stateDir}
+DONE_MARKER=${NODE_PATHS.doneMarker}
+KUBEADM_DIR=${NODE_PATHS.kubeadmDir}
+PKI_SOURCE=${NODE_PATHS.pkiSource}
+PKI_DIR=/etc/kubernetes/pki
+KUBELET_KUBECONFIG=/etc/kubernetes/kubelet.conf
+MODULES_FILE=${NODE_PATHS.modules}
+ACCEPT_RA_SYSCTL=${NODE_PATHS.acceptRaSysctl}
+APT_KEYRING=${NODE_PATHS.aptKeyring}
+APT_SOURCE=${NODE_PATHS.aptSource}
+APT_OPTIONS=(-q -y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef)
+
+log() {
+    printf '%s dualstack-bootstrap: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
+}
+
+# retry ATTEMPTS DELAY COMMAND...: run COMMAND until it succeeds, at most ATTEMPTS times.
+retry() {
+    local attempts=$1 delay=$2 n=1
+    shift 2
+    until "$@"; do
+        if [ "$n" -ge "$attempts" ]; then
+            log "giving up after $n attempts: $*"
+            return 1
+        fi
+        log "attempt $n of $attempts failed, again in \${delay}s: $*"
+        n=$((n + 1))
+        sleep "$delay"
+    done
+}
+
+disable_swap() {
+    swapoff -a
+    sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@#\\1@' /etc/fstab
+}
+
+load_kernel_modules() {
+    local module
+    while read -r module; do
+        case "$module" in
+            "" | "#"*) continue ;;
+        esac
+        modprobe "$module"
+    done <"$MODULES_FILE"
+}
+
+# The interface that holds an address in one of the node subnets.
+node_interface() {
+    local subnet device
+    for subnet in $NODE_SUBNETS; do
+        device=$(ip -o addr show to "$subnet" | awk '{ print $2; exit }')
+        if [ -n "$device" ]; then
+            printf '%s\\n' "$device"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# A Linux router ignores router advertisements: with IPv6 forwarding on, accept_ra=1
+# stops working and the node loses its IPv6 default route when the RA-learned one
+# expires. accept_ra=2 keeps accepting them. Only the kernel's own RA handling needs
+# this; when a network daemon handles RAs (accept_ra=0), it is left alone.
+keep_router_advertisements() {
+    local device key current
+    if [ "$IPV6_NODE" != "yes" ]; then
+        return 0
+    fi
+    device=$(retry 60 2 node_interface)
+    key="net/ipv6/conf/$device/accept_ra"
+    current=$(sysctl -n "$key")
+    if [ "$current" = "0" ]; then
+        log "accept_ra is 0 on $device: a network daemon handles router advertisements; leaving it"
+        return 0
+    fi
+    log "setting accept_ra=2 on $device (was $current) so that IPv6 forwarding keeps the default route"
+    sysctl -q -w "$key=2"
+    printf '# dualstack: keep accepting router advertisements with forwarding on\\n%s = 2\\n' "$key" >"$ACCEPT_RA_SYSCTL"
+}
+
+install_packages() {
+    export DEBIAN_FRONTEND=noninteractive
+    retry 10 15 apt-get "\${APT_OPTIONS[@]}" update
+    retry 5 15 apt-get "\${APT_OPTIONS[@]}" install ca-certificates curl gpg containerd "\${EXTRA_PACKAGES[@]}"
+    install -d -m 0755 /etc/apt/keyrings
+    retry 10 15 curl -fsSL -o "$STATE_DIR/kubernetes-release.key" "$KUBERNETES_REPOSITORY/Release.key"
+    gpg --batch --yes --dearmor -o "$APT_KEYRING" "$STATE_DIR/kubernetes-release.key"
+    chmod 0644 "$APT_KEYRING"
+    printf 'deb [signed-by=%s] %s/ /\\n' "$APT_KEYRING" "$KUBERNETES_REPOSITORY" >"$APT_SOURCE"
+    retry 10 15 apt-get "\${APT_OPTIONS[@]}" update
+    # ${NODE_PATHS.aptPreferences} pins the version.
+    retry 5 15 apt-get "\${APT_OPTIONS[@]}" install kubelet kubeadm kubectl
+    apt-mark hold kubelet kubeadm kubectl
+    systemctl restart containerd
+    systemctl enable containerd kubelet
+}
+
+# kubeadm reset empties /etc/kubernetes/pki; the CA material cloud-init wrote is kept
+# apart and copied in before every attempt.
+place_pki() {
+    if [ -d "$PKI_SOURCE" ]; then
+        install -d -m 0755 "$PKI_DIR" "$PKI_DIR/etcd"
+        cp -a "$PKI_SOURCE/." "$PKI_DIR/"
+    fi
+}
+
+api_answers() {
+    curl -ksf --globoff --max-time 5 -o /dev/null "https://$API_SERVER_ENDPOINT/readyz"
+}
+
+kubeadm_init() {
+    local config=$KUBEADM_DIR/kubeadm-init.yaml version attempt
+    if [ -z "$KUBERNETES_PATCH_VERSION" ]; then
+        version=$(kubeadm version -o short)
+        log "pinning kubernetesVersion to the installed kubeadm: $version"
+        sed -i "s/^kubernetesVersion: .*/kubernetesVersion: $version/" "$config"
+    fi
+    retry 10 30 kubeadm config images pull --config "$config"
+    for attempt in 1 2 3; do
+        place_pki
+        if kubeadm init --config "$config"; then
+            return 0
+        fi
+        log "kubeadm init failed (attempt $attempt of 3); resetting before the next attempt"
+        kubeadm reset -f || true
+        sleep 30
+    done
+    return 1
+}
+
+# The token's signature is in the cluster-info ConfigMap once the token exists (the
+# bootstrap signer adds it); kubeadm's discovery reads the same ConfigMap anonymously.
+token_published() {
+    local info
+    info=$(curl -ksf --globoff --max-time 10 "https://$API_SERVER_ENDPOINT/api/v1/namespaces/kube-public/configmaps/cluster-info") || return 1
+    [[ $info == *"\\"jws-kubeconfig-$1\\""* ]]
+}
+
+# Join with the first token that exists: the long-lived join token (a Secret Pulumi
+# creates once the API answers), else the init token (created by kubeadm init, valid for
+# 24 hours). Retried until one works or time runs out.
+kubeadm_join() {
+    local deadline=$((SECONDS + JOIN_TIMEOUT_SECONDS)) entry token_id config
+    log "waiting for the API at $API_SERVER_ENDPOINT"
+    until api_answers; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            log "the API at $API_SERVER_ENDPOINT did not answer within \${JOIN_TIMEOUT_SECONDS}s"
+            return 1
+        fi
+        sleep 10
+    done
+    while true; do
+        for entry in $KUBEADM_JOIN_CONFIGS; do
+            token_id=\${entry%%:*}
+            config=\${entry#*:}
+            if ! token_published "$token_id"; then
+                log "token $token_id is not (or no longer) published in cluster-info; skipping $config"
+                continue
+            fi
+            place_pki
+            if kubeadm join --config "$config"; then
+                return 0
+            fi
+            log "kubeadm join with token $token_id failed; resetting before the next attempt"
+            kubeadm reset -f || true
+        done
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            log "could not join within \${JOIN_TIMEOUT_SECONDS}s: no token worked (see docs/bootstrap.md, token rotation)"
+            return 1
+        fi
+        sleep 15
+    done
+}
+
+main() {
+    # shellcheck source=/dev/null
+    . "$ENVIRONMENT_FILE"
+    install -d -m 0700 "$STATE_DIR"
+    log "bootstrapping $NODE_NAME as $NODE_ROLE of cluster $CLUSTER_NAME"
+    disable_swap
+    load_kernel_modules
+    keep_router_advertisements
+    sysctl -q --system
+    install_packages
+    if [ -f "$KUBELET_KUBECONFIG" ]; then
+        # kubeadm has run here before (the machine rebooted during or after it): a second
+        # init or join would break the node, so it is never repeated.
+        log "kubeadm has already run on this node ($KUBELET_KUBECONFIG exists); not running it again"
+    elif [ "$NODE_ROLE" = "control-plane-init" ]; then
+        kubeadm_init
+    else
+        kubeadm_join
+    fi
+    touch "$DONE_MARKER"
+    log "done"
+}
+
+# Run main unless the file is sourced (the tests source it to call single functions).
+if [ "\${BASH_SOURCE[0]}" = "$0" ]; then
+    main "$@"
+fi
+`;

@@ -1,0 +1,122 @@
+/**
+ * Checks on component arguments that are not about address ranges (those live in
+ * components/addressing): required fields, mutually exclusive fields, enumerated values,
+ * names. Each returns findings, like the address rules, so a component collects every
+ * problem and throws once, before it registers anything.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseAddress } from "../addressing/cidr";
+import { checkCidr } from "../addressing/rules/cidr";
+import { ALL_FAMILIES, familyFacts, IpFamily } from "../addressing/family";
+import { error, Finding, formatFinding, InvalidPlanError, throwOnErrors } from "../addressing/findings";
+
+/** An argument that must be set is missing. */
+export function argMissing(path: string, what: string): Finding {
+    return error("arg-missing", path, `${path} is not set; ${what}`);
+}
+
+/** Two arguments that exclude each other are both set. */
+export function argConflict(path: string, other: string, why: string): Finding {
+    return error("arg-conflict", path, `${path} and ${other} are both set; ${why}`);
+}
+
+/** `arg-invalid` when `value` is not one of `allowed`. */
+export function checkOneOf(value: string | undefined, allowed: readonly string[], path: string): Finding[] {
+    if (value === undefined || allowed.includes(value)) return [];
+    return [error("arg-invalid", path, `${path} is "${value}"; it takes ${allowed.join(", ")}.`)];
+}
+
+/** `arg-invalid` unless `value` is an integer of at least `min`. */
+export function checkInteger(value: number, min: number, path: string, why: string): Finding[] {
+    if (Number.isInteger(value) && value >= min) return [];
+    return [error("arg-invalid", path, `${path} is ${value}; it must be an integer of at least ${min} (${why}).`)];
+}
+
+/** A DNS label as OpenStack hostnames and Kubernetes node names need it (RFC 1123, lower case). */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * `arg-invalid` unless `value` is a lower-case DNS label of at most `maxLength` characters.
+ * Names end up in hostnames (Kubernetes node names), tags and certificate SANs.
+ */
+export function checkName(value: string, path: string, maxLength = 63): Finding[] {
+    if (typeof value === "string" && value.length <= maxLength && DNS_LABEL.test(value)) return [];
+    return [
+        error(
+            "arg-invalid",
+            path,
+            `${path} is "${value}"; it becomes part of host names and Kubernetes node names, so it must be ` +
+                `lower-case letters, digits and '-', start and end with a letter or digit, and be at most ${maxLength} characters.`,
+        ),
+    ];
+}
+
+/** Throw InvalidPlanError naming the component when any finding is an error. */
+export function throwOnArgErrors(findings: readonly Finding[], component: string, name: string): void {
+    throwOnErrors(findings, `${component} "${name}"`);
+}
+
+/** A value per family, as args spell it: `ipv4?` and `ipv6?`. */
+export interface PerFamily<T> {
+    /** The IPv4 value. */
+    ipv4?: T;
+    /** The IPv6 value. */
+    ipv6?: T;
+}
+
+/** The families that have a value, IPv4 first, with the value. */
+export function presentFamilies<T>(perFamily: PerFamily<T> | undefined): Array<[IpFamily, T]> {
+    const present: Array<[IpFamily, T]> = [];
+    for (const family of ALL_FAMILIES) {
+        const value = perFamily?.[familyFacts(family).lowerSuffix];
+        if (value !== undefined) present.push([family, value]);
+    }
+    return present;
+}
+
+/** The value of one family. */
+export function ofFamily<T>(perFamily: PerFamily<T> | undefined, family: IpFamily): T | undefined {
+    return perFamily?.[familyFacts(family).lowerSuffix];
+}
+
+/** Build a per-family object from the families that have a value. */
+export function perFamily<T>(entries: Iterable<readonly [IpFamily, T]>): PerFamily<T> {
+    const out: PerFamily<T> = {};
+    for (const [family, value] of entries) out[familyFacts(family).lowerSuffix] = value;
+    return out;
+}
+
+/**
+ * A CIDR argument that may be a plain string or an Output (a range derived from the stack's
+ * random ULA /48 is only known once its RandomId exists). A plain string is checked now and
+ * its findings returned; an Output is checked when it resolves, and a bad value fails the
+ * deployment with the same message. The returned input is the one to use.
+ */
+export function checkCidrInput(
+    value: pulumi.Input<string>,
+    family: IpFamily,
+    path: string,
+    subject: string,
+    more: (text: string) => Finding[] = () => [],
+): { value: pulumi.Input<string>; findings: Finding[] } {
+    if (typeof value === "string") {
+        const checked = checkCidr(value, family, path);
+        return { value, findings: [...checked.findings, ...(checked.findings.length === 0 ? more(value) : [])] };
+    }
+    const checked = pulumi.output(value).apply((text) => {
+        const result = checkCidr(text, family, path);
+        const findings = [...result.findings, ...(result.findings.length === 0 ? more(text) : [])];
+        if (findings.some((f) => f.severity === "error")) throw new InvalidPlanError(findings, subject);
+        for (const finding of findings) pulumi.log.warn(formatFinding(finding));
+        return text;
+    });
+    return { value: checked, findings: [] };
+}
+
+/**
+ * The first address of `family` among a port's fixed IPs. Select by family, never by
+ * position: on a network with a SLAAC subnet Neutron adds an address from it to every port.
+ */
+export function addressOfFamily(addresses: readonly string[], family: IpFamily): string | undefined {
+    return addresses.find((a) => parseAddress(a)?.family === family);
+}

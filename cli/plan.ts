@@ -1,13 +1,22 @@
 /**
- * `dualstack plan (--stack NAME | FILE) [--out DIR] [--json] [--format table|markdown]`.
+ * `dualstack plan (--stack NAME | FILE) [--out DIR] [--json] [--format table|markdown]`:
+ * the real program, run in this process against the offline cloud, and everything `pulumi up`
+ * would do: the address plan with capacity, the resources grouped by component, the rendered
+ * artefacts, and the findings of every rule. Secrets are redacted everywhere.
  */
-import { hasErrors } from "../components/addressing/findings";
-import { summarizePlan } from "../components/addressing/summary";
+import * as fs from "fs";
+import * as path from "path";
+import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
+import { PlanSummary, summarizePlan } from "../components/addressing/summary";
 import { readStackFile, stackFilePath } from "../components/config/stackFile";
+import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
+import { defineStack } from "../components/program";
 import { evaluateStack } from "../components/stack";
 import { renderAddressPlan } from "./addressReport";
-import { heading, renderFindings, summarize, TextFormat, toJson } from "./format";
+import { Artefact, collectArtefacts } from "./artefacts";
+import { heading, renderFindings, renderTable, summarize, TextFormat, toJson } from "./format";
 import { Io } from "./io";
+import { describeResource, groupByComponent, renderResources, shortType } from "./resourceReport";
 
 export interface PlanOptions {
     readonly stack?: string;
@@ -17,20 +26,145 @@ export interface PlanOptions {
     readonly format: TextFormat;
 }
 
+/** What one offline plan found. */
+export interface PlanReport {
+    readonly stack: string;
+    readonly file: string;
+    readonly addressPlan?: PlanSummary;
+    readonly run?: OfflineRunResult;
+    readonly artefacts: Artefact[];
+    readonly findings: Finding[];
+}
+
+/** Errors of the program as findings; an error that is not a finding is `plan-failed`. */
+function programFindings(errors: readonly Error[], file: string): Finding[] {
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const e of errors) {
+        const list = e instanceof InvalidPlanError ? [...e.findings] : [error("plan-failed", "dualstack", `The program failed under the offline runtime: ${e.message}`)];
+        for (const f of list) {
+            const id = `${f.rule}|${f.path}|${f.message}`;
+            if (seen.has(id)) continue;
+            seen.add(id);
+            findings.push({ ...f, file });
+        }
+    }
+    return findings;
+}
+
+/** Evaluate the stack file, then run the program offline unless the configuration is unusable. */
+export async function planStack(file: string): Promise<PlanReport> {
+    const stackFile = readStackFile(file);
+    const evaluated = evaluateStack(stackFile);
+    if (evaluated.config === undefined || hasErrors(evaluated.findings)) {
+        return {
+            stack: evaluated.stack,
+            file,
+            addressPlan: evaluated.plan && summarizePlan(evaluated.plan),
+            artefacts: [],
+            findings: evaluated.findings,
+        };
+    }
+    const run = await runOffline(defineStack, { stack: stackFile.stack, config: stackFile.config });
+    const findings = [...evaluated.findings, ...programFindings(run.errors, file)];
+    const programPlan = run.outputs.addressPlan as PlanSummary | undefined;
+    // Offline, the random ULA ID is the stand-in `check` uses too; say so unless it is pinned.
+    const addressPlan =
+        programPlan?.ula && evaluated.config.ulaGlobalId === undefined ? { ...programPlan, ula: { ...programPlan.ula, standIn: true } } : programPlan;
+    return {
+        stack: evaluated.stack,
+        file,
+        addressPlan: addressPlan ?? (evaluated.plan && summarizePlan(evaluated.plan)),
+        run,
+        artefacts: run.errors.length === 0 ? collectArtefacts(run.cloud.resources) : [],
+        findings,
+    };
+}
+
+/** Stack outputs with secret ones replaced. */
+function publicOutputs(run: OfflineRunResult): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.has(k) ? "[secret]" : v]));
+}
+
+function renderText(report: PlanReport, format: TextFormat): string {
+    const failed = hasErrors(report.findings);
+    const sections = [heading(`dualstack plan: stack ${report.stack} (${report.file})`, format, 1)];
+    if (report.addressPlan) sections.push(heading("Address plan", format), renderAddressPlan(report.addressPlan, format));
+    if (report.run && report.run.errors.length === 0) {
+        sections.push(heading("Resources pulumi up would create", format), renderResources(report.run.cloud.resources, format));
+        const outputs = publicOutputs(report.run);
+        sections.push(
+            heading("Stack outputs", format),
+            renderTable(
+                ["output", "value"],
+                Object.entries(outputs)
+                    .filter(([k]) => k !== "addressPlan" && k !== "nodes")
+                    .map(([k, v]) => [k, v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v)]),
+                format,
+            ),
+        );
+        if (report.artefacts.length > 0) {
+            sections.push(
+                heading("Rendered artefacts", format),
+                renderTable(
+                    ["file", "from", "size"],
+                    report.artefacts.map((a) => [a.path, a.node ?? "", `${Buffer.byteLength(a.content)} bytes`]),
+                    format,
+                ) + "\n\nWrite them with --out DIR.",
+            );
+        }
+    }
+    sections.push(heading("Findings", format), renderFindings(report.findings, format));
+    sections.push(`${failed ? "FAILED" : "OK"}: ${summarize(report.findings)}.`);
+    return sections.join("\n\n");
+}
+
+function renderJson(report: PlanReport): string {
+    const resources = (report.run?.cloud.resources ?? []).filter((r) => r.custom);
+    const names = new Map(resources.map((r) => [r.id ?? "", r.name]));
+    const nameOf = (id: unknown) => (typeof id === "string" ? names.get(id) ?? id : String(id));
+    const components = new Map(groupByComponent(report.run?.cloud.resources ?? []).flatMap((g) => g.resources.map((r) => [r.urn, g.component])));
+    return toJson({
+        stack: report.stack,
+        file: report.file,
+        addressPlan: report.addressPlan ?? null,
+        resources: resources.map((r) => ({
+            type: r.type,
+            kind: shortType(r.type),
+            name: r.name,
+            component: components.get(r.urn) ?? "",
+            details: describeResource(r, nameOf),
+            inputs: Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.has(k) ? "[secret]" : v])),
+        })),
+        outputs: report.run ? publicOutputs(report.run) : {},
+        artefacts: report.artefacts.map((a) => ({ path: a.path, node: a.node ?? null, bytes: Buffer.byteLength(a.content) })),
+        findings: report.findings,
+        ok: !hasErrors(report.findings),
+    });
+}
+
+/** Write the artefacts under `dir` (redacted). */
+function writeArtefacts(dir: string, artefacts: readonly Artefact[], clean: (text: string) => string): void {
+    for (const artefact of artefacts) {
+        const target = path.join(dir, artefact.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, clean(artefact.content));
+    }
+}
+
 /** Run `plan`; returns the exit code. */
 export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     const file = options.file ?? stackFilePath(options.stack as string);
-    const evaluated = evaluateStack(readStackFile(file));
-    const failed = hasErrors(evaluated.findings);
-    const plan = evaluated.plan && summarizePlan(evaluated.plan);
-    if (options.json) {
-        io.out(toJson({ stack: evaluated.stack, file: evaluated.file, addressPlan: plan ?? null, findings: evaluated.findings, ok: !failed }));
-        return failed ? 1 : 0;
+    const report = await planStack(file);
+    const secrets = report.run ? secretValues(report.run.cloud.resources, [...report.run.secretOutputs].map((k) => report.run?.outputs[k])) : [];
+    const clean = (text: string) => redact(text, secrets);
+    if (options.out !== undefined) {
+        writeArtefacts(options.out, report.artefacts, clean);
+        if (report.addressPlan) fs.writeFileSync(path.join(options.out, "address-plan.json"), `${toJson(report.addressPlan)}\n`);
     }
-    const sections: string[] = [heading(`dualstack plan: stack ${evaluated.stack} (${evaluated.file})`, options.format, 1)];
-    if (plan) sections.push(heading("Address plan", options.format), renderAddressPlan(plan, options.format));
-    sections.push(heading("Findings", options.format), renderFindings(evaluated.findings, options.format));
-    sections.push(`${failed ? "FAILED" : "OK"}: ${summarize(evaluated.findings)}.`);
-    io.out(sections.join("\n\n"));
-    return failed ? 1 : 0;
+    io.out(clean(options.json ? renderJson(report) : renderText(report, options.format)));
+    return hasErrors(report.findings) ? 1 : 0;
 }
+
+/** Exported for tests: a report's plan summary. */
+export { summarizePlan };

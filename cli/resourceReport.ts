@@ -81,8 +81,10 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
             return `${str(i.type)} every ${str(i.delay)}s${i.urlPath ? ` ${str(i.urlPath)}` : ""}`;
         case "tls:index/privateKey:PrivateKey":
             return `${str(i.algorithm)} ${str(i.ecdsaCurve ?? i.rsaBits)} (private key secret)`;
-        case "tls:index/selfSignedCert:SelfSignedCert":
-        case "tls:index/locallySignedCert:LocallySignedCert": {
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return `signed by the cluster CA, valid ${str(i.validityPeriodHours)} h`;
+        case "tls:index/certRequest:CertRequest":
+        case "tls:index/selfSignedCert:SelfSignedCert": {
             const subject = (i.subject ?? {}) as Record<string, unknown>;
             return `CN=${str(subject.commonName)}${subject.organization ? `, O=${str(subject.organization)}` : ""}${i.isCaCertificate ? " (CA)" : ""}`;
         }

@@ -148,6 +148,11 @@ describe("pki: ClusterPki", () => {
         assert.strictEqual(cloud.named("pb-init-token-id").inputs.keepers, undefined, "the init token is not rotated");
     });
 
+    it("has no admin kubeconfig without an API URL", () => {
+        const pki = new ClusterPki("pnourl", { clusterName: "nourl" });
+        assert.strictEqual(pki.adminKubeconfig, undefined);
+    });
+
     it("keeps keys, tokens and the kubeconfig secret; certificates and the hash are public", async () => {
         const pki = new ClusterPki("pc", { clusterName: "gamma", apiServerUrl: "https://203.0.113.11:6443" });
         const secret: [string, pulumi.Output<unknown>][] = [
@@ -156,7 +161,7 @@ describe("pki: ClusterPki", () => {
             ["etcdCaKeyPem", pki.etcdCaKeyPem],
             ["serviceAccountPrivateKeyPem", pki.serviceAccountPrivateKeyPem],
             ["adminKeyPem", pki.adminKeyPem],
-            ["adminKubeconfig", pki.adminKubeconfig],
+            ["adminKubeconfig", pki.adminKubeconfig as pulumi.Output<string>],
             ["initToken", pki.initToken],
             ["joinToken", pki.joinToken],
             ["joinTokenSecret", pki.joinTokenSecret],
@@ -176,7 +181,7 @@ describe("pki: ClusterPki", () => {
         const pki = new ClusterPki("pd", { clusterName: "delta", apiServerUrl: "https://api.delta.example.com:6443", adminGroup: "system:masters", keyAlgorithm: "ECDSA" });
         const [hash, kubeconfig, material, adminCert, adminKey] = await Promise.all([
             valueOf(pki.caCertHash),
-            valueOf(pki.adminKubeconfig),
+            valueOf(pki.adminKubeconfig as pulumi.Output<string>),
             valueOf(pki.material),
             valueOf(pki.adminCertPem),
             valueOf(pki.adminKeyPem),

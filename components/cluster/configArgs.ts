@@ -2,6 +2,8 @@
 
 /** The stack configuration as component arguments: the same keys as the `dualstack:` configuration (README, configuration reference). Plain values: they decide which resources exist and are validated before any is created. */
 export interface ClusterConfigArgs {
+    /** Name of the cluster: kubeadm `clusterName`, machine names (`<clusterName>-<pool>-<n>`), the `dualstack-cluster` tag. Default: the stack name. */
+    clusterName?: string;
     /** Families of pods and services, primary first: `[IPv4, IPv6]`, `[IPv6, IPv4]`, `[IPv4]` or `[IPv6]`. Default: `[IPv4, IPv6]`. */
     ipFamilies?: string[];
     /** Pin the 40-bit RFC 4193 global ID of the stack's ULA /48 (reproducible plans). Otherwise it is random and kept in state. Default: random (@pulumi/random). */

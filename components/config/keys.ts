@@ -13,6 +13,7 @@ export function key(path: string): string {
 }
 
 export const keys = {
+    clusterName: key("clusterName"),
     ipFamilies: key("ipFamilies"),
     ulaGlobalId: key("ulaGlobalId"),
     nodeCidr: (f: IpFamily) => key(`network.${familyFacts(f).lowerSuffix}Cidr`),

@@ -96,6 +96,23 @@ function leafKeys(value: unknown, prefix: string, into = new Set<string>()): Set
     return into;
 }
 
+/**
+ * The `dualstack:` keys of the engine's configuration (`pulumi.runtime.allConfig()`), without
+ * the namespace and with values decoded by their schema type: the arguments of the Cluster
+ * component. Unknown keys are kept, so that loading reports them.
+ */
+export function configArgsFromEngine(all: Readonly<Record<string, string>>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [rawKey, value] of Object.entries(all)) {
+        const colon = rawKey.indexOf(":");
+        if (colon < 0 || rawKey.slice(0, colon) !== NAMESPACE) continue;
+        const name = rawKey.slice(colon + 1);
+        const field = CONFIG_SCHEMA[name];
+        out[name] = field === undefined ? value : fromEngineString(value, field.type);
+    }
+    return out;
+}
+
 /** Top-level values from the engine are strings; objects and lists are JSON. */
 function fromEngineString(value: unknown, type: FieldType): unknown {
     if (typeof value !== "string") return value;
@@ -427,6 +444,7 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
     const workerPools = buildWorkerPools(tree, controlPlaneFlavor, controlPlaneImage, findings);
 
     const config: ClusterConfig = {
+        clusterName: tree.clusterName as string | undefined,
         ipFamilies,
         ulaGlobalId: (tree.ulaGlobalId as string | undefined)?.toLowerCase(),
         network: {

@@ -59,6 +59,11 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
 
 /** The whole `dualstack:` namespace. */
 export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
+    clusterName: {
+        type: str(DNS_LABEL, "a lower-case DNS label of at most 32 characters, e.g. dev"),
+        doc: "Name of the cluster: kubeadm `clusterName`, machine names (`<clusterName>-<pool>-<n>`), the `dualstack-cluster` tag.",
+        default: "the stack name",
+    },
     ipFamilies: {
         type: listOf(oneOf(["IPv4", "IPv6"])),
         doc: "Families of pods and services, primary first: `[IPv4, IPv6]`, `[IPv6, IPv4]`, `[IPv4]` or `[IPv6]`.",

@@ -108,6 +108,8 @@ export interface BootstrapConfig {
 
 /** The whole typed stack configuration. */
 export interface ClusterConfig {
+    /** Cluster name, when the configuration sets one (the program defaults it to the stack name). */
+    readonly clusterName?: string;
     /** Families of pods and services, primary first. */
     readonly ipFamilies: readonly IpFamily[];
     /** Pinned 40-bit ULA global ID (10 hex digits); otherwise random, kept in state. */

@@ -68,6 +68,8 @@ export async function installOfflineCloud(cloud: OfflineCloud, options: InstallO
         options.project ?? "dualstack",
         options.stack ?? cloud.options.stack ?? "dev",
         options.preview ?? false,
+        // The organization of a self-managed backend, as `pulumi.getOrganization()` reports it there.
+        "organization",
     );
     // The feature flags pulumi.runtime.setMocks sets after installing its own monitor.
     // getStore is exported by the runtime but marked internal in its typings.

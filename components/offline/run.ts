@@ -82,12 +82,17 @@ export async function runOffline(
             outputs[name] = resolved.value;
             if (resolved.secret) secretOutputs.add(name);
         }
-        await settle();
-        // Rejections surface on the next turns of the event loop.
-        await new Promise((r) => setImmediate(r));
     } catch (e) {
         errors.push(e instanceof Error ? e : new Error(String(e)));
     } finally {
+        await settle().catch((e: unknown) => errors.push(e instanceof Error ? e : new Error(String(e))));
+        // A failed run rejects many outputs, surfacing over several turns of the event loop;
+        // wait until turns bring no new one, so none lands in the next run.
+        for (let quiet = 0, seen = -1; quiet < 3; ) {
+            await new Promise((r) => setImmediate(r));
+            quiet = errors.length === seen ? quiet + 1 : 0;
+            seen = errors.length;
+        }
         process.off("unhandledRejection", onRejection);
     }
     return { cloud, outputs, secretOutputs, errors };

@@ -39,8 +39,13 @@ export const PKI_DEFAULTS = {
 export interface ClusterPkiArgs {
     /** Cluster name: names the kubeconfig's cluster and context. */
     clusterName: string;
-    /** URL of the API for the admin kubeconfig, e.g. `https://api.example.com:6443` or `https://203.0.113.10:6443`. */
-    apiServerUrl: pulumi.Input<string>;
+    /**
+     * URL of the API for the admin kubeconfig, e.g. `https://api.example.com:6443` or
+     * `https://203.0.113.10:6443`. Without it there is no `adminKubeconfig` output (build one
+     * with `buildKubeconfig` once the URL is known, as the Cluster component does when the
+     * API's only address is a machine's own).
+     */
+    apiServerUrl?: pulumi.Input<string>;
     /** `RSA` (2048 bits, kubeadm's default) or `ECDSA` (P-256). Default `RSA`. */
     keyAlgorithm?: string;
     /**
@@ -73,7 +78,7 @@ export interface ClusterPkiOutputs {
     serviceAccountPrivateKeyPem: pulumi.Output<string>;
     adminCertPem: pulumi.Output<string>;
     adminKeyPem: pulumi.Output<string>;
-    adminKubeconfig: pulumi.Output<string>;
+    adminKubeconfig?: pulumi.Output<string>;
     caCertHash: pulumi.Output<string>;
     initToken: pulumi.Output<string>;
     joinTokenId: pulumi.Output<string>;
@@ -212,7 +217,10 @@ export function createClusterPki(name: string, args: ClusterPkiArgs, parent: pul
         serviceAccountPrivateKeyPem: secret(serviceAccountKey.privateKeyPem),
         adminCertPem: adminCert.certPem,
         adminKeyPem: secret(adminKey.privateKeyPem),
-        adminKubeconfig: secret(
+        adminKubeconfig:
+            args.apiServerUrl === undefined
+                ? undefined
+                : secret(
             pulumi
                 .all([args.apiServerUrl, ca.cert.certPem, adminCert.certPem, adminKey.privateKeyPem])
                 .apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
@@ -225,7 +233,7 @@ export function createClusterPki(name: string, args: ClusterPkiArgs, parent: pul
                         clientKeyPem,
                     }),
                 ),
-        ),
+                  ),
         caCertHash: ca.key.publicKeyPem.apply(caCertHash),
         initToken: secret(pulumi.interpolate`${initTokenId}.${initTokenSecret}`),
         joinTokenId,
@@ -261,7 +269,7 @@ export class ClusterPki extends pulumi.ComponentResource {
     /** Admin client private key (secret). */
     public readonly adminKeyPem: pulumi.Output<string>;
     /** Admin kubeconfig with embedded credentials (secret). */
-    public readonly adminKubeconfig: pulumi.Output<string>;
+    public readonly adminKubeconfig?: pulumi.Output<string>;
     /** kubeadm discovery hash of the cluster CA, `sha256:<hex>` (public, like the CA). */
     public readonly caCertHash: pulumi.Output<string>;
     /** Init token (24 h, created by `kubeadm init`), `id.secret` (secret). */

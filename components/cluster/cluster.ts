@@ -1,0 +1,391 @@
+/**
+ * The whole cluster from the stack configuration: address plan → network → PKI → API
+ * endpoint → machines (user-data per node) → Kubernetes access → Calico.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { familyFacts, IpFamily } from "../addressing/family";
+import { error, Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
+import { AddressPlan, familyPlan, nodeSubnet } from "../addressing/plan";
+import { ChangeKeys, checkRangeChanges } from "../addressing/rules/changes";
+import { PlanSummary, summarizePlan } from "../addressing/summary";
+import { planAddresses, usesUla } from "../addressing/validate";
+import { ApiEndpointFacts, buildClusterBootstrap } from "../bootstrap/build";
+import { ClusterBootstrap } from "../bootstrap/types";
+import { keys, NAMESPACE } from "../config/keys";
+import { loadConfig } from "../config/load";
+import { CONFIG_SCHEMA } from "../config/schema";
+import { ClusterConfig } from "../config/types";
+import { ApiEndpoint } from "../endpoint";
+import { NodePool } from "../machines";
+import { Network } from "../network";
+import { PodRangesArgs } from "../network/types";
+import { buildKubeconfig, ClusterPki, PKI_DEFAULTS } from "../pki";
+import { ClusterConfigArgs } from "./configArgs";
+
+/** Arguments of the Cluster component: the stack configuration, plus what the last deployment left. */
+export interface ClusterArgs extends ClusterConfigArgs {
+    /**
+     * The `addressPlan` output of this stack's last deployment, as JSON text. With it, a change
+     * Kubernetes cannot make in place (single- to dual-stack, new pod, service or node ranges)
+     * is refused before anything changes, unless `kubernetes.allowRangeChanges` is set. The
+     * program reads it from a StackReference to its own stack.
+     */
+    previousAddressPlan?: pulumi.Input<string>;
+}
+
+/** One machine of the cluster. */
+export interface ClusterNode {
+    /** Machine and Kubernetes node name. */
+    name: string;
+    /** `control-plane` or `worker`. */
+    role: string;
+    /** Pool name (`control-plane` for the control plane). */
+    pool: string;
+    /** The node's IPv4 address, when the nodes have IPv4. */
+    addressIPv4?: string;
+    /** The node's IPv6 address, when the nodes have IPv6. */
+    addressIPv6?: string;
+}
+
+const CHANGE_KEYS: ChangeKeys = {
+    ipFamilies: keys.ipFamilies,
+    podCidr: keys.podCidr,
+    serviceCidr: keys.serviceCidr,
+    nodeCidr: keys.nodeCidr,
+    allow: keys.allowRangeChanges,
+};
+
+/** The raw configuration map the loader reads, from component arguments. */
+export function configFromArgs(args: ClusterArgs): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(args)) {
+        if (name === "previousAddressPlan" || value === undefined) continue;
+        raw[`${NAMESPACE}:${name}`] = value;
+    }
+    return raw;
+}
+
+/** `https://host:6443`, with brackets around an IPv6 address. */
+export function apiServerUrl(host: string): string {
+    return `https://${host.includes(":") ? `[${host}]` : host}:6443`;
+}
+
+/** The validated configuration and the plan's shape, known at construction. */
+export interface ClusterDesign {
+    readonly clusterName: string;
+    readonly config: ClusterConfig;
+    /** The plan with the stand-in (or pinned) ULA ID: everything but ULA-derived values is final. */
+    readonly shape: AddressPlan;
+    readonly warnings: Finding[];
+}
+
+/** Validate arguments and plan the addresses; throws InvalidPlanError listing every error. */
+export function designCluster(name: string, args: ClusterArgs, stack: string = pulumi.getStack()): ClusterDesign {
+    const loaded = loadConfig(configFromArgs(args));
+    const subject = `Cluster "${name}"`;
+    if (loaded.config === undefined) throw new InvalidPlanError(loaded.findings, `the configuration of ${subject}`);
+    const config = loaded.config;
+    const planned = planAddresses(config, { standInSeed: stack }, loaded.explicitKeys);
+    const findings = [...loaded.findings, ...planned.findings, ...checkDefaultClusterName(config, name)];
+    if (hasErrors(findings) || planned.plan === undefined) throw new InvalidPlanError(findings, `the address plan of ${subject}`);
+    return {
+        clusterName: config.clusterName ?? name,
+        config,
+        shape: planned.plan,
+        warnings: findings,
+    };
+}
+
+/** Without `clusterName`, the component name (the stack name in the program) must do as one. */
+function checkDefaultClusterName(config: ClusterConfig, name: string): Finding[] {
+    if (config.clusterName !== undefined || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) return [];
+    return [
+        error(
+            "config-required",
+            keys.clusterName,
+            `${keys.clusterName} is not set and the stack name "${name}" cannot be a cluster name: it names machines and ` +
+                `must be a lower-case DNS label of at most 32 characters. Set it: pulumi config set clusterName ${name
+                    .toLowerCase()
+                    .replace(/[^a-z0-9-]+/g, "-")
+                    .replace(/^-+|-+$/g, "")
+                    .slice(0, 32) || "my-cluster"}`,
+        ),
+    ];
+}
+
+function nodeFamilyArgs<T>(families: readonly IpFamily[], make: (family: IpFamily) => T): { ipv4?: T; ipv6?: T } {
+    const out: { ipv4?: T; ipv6?: T } = {};
+    for (const family of families) out[familyFacts(family).lowerSuffix] = make(family);
+    return out;
+}
+
+/**
+ * A dual-stack Kubernetes cluster on OpenStack (`dualstack:index:Cluster`): Neutron network
+ * and security groups, cluster PKI and join tokens, API endpoint, control-plane and worker
+ * machines bootstrapped by kubeadm, Calico.
+ */
+export class Cluster extends pulumi.ComponentResource {
+    /** The address plan per family with capacity (also what the policy pack checks). */
+    public readonly addressPlan: pulumi.Output<PlanSummary>;
+    /** Admin kubeconfig. Secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The API URL clients outside the cloud use (DNS name, floating IP, or the endpoint address). */
+    public readonly apiServerUrl: pulumi.Output<string>;
+    /** IPv4 address of the API endpoint in the node subnet (load-balancer VIP or the single control plane). */
+    public readonly apiEndpointIPv4?: pulumi.Output<string>;
+    /** IPv6 address of the API endpoint in the node subnet (load-balancer VIP or the single control plane). */
+    public readonly apiEndpointIPv6?: pulumi.Output<string>;
+    /** Floating IP of the API endpoint, when the nodes have IPv4. */
+    public readonly apiFloatingIp?: pulumi.Output<string>;
+    /** Every machine with its addresses. */
+    public readonly nodes: pulumi.Output<ClusterNode[]>;
+    /** Neutron network id. */
+    public readonly networkId: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const design = designCluster(name, args);
+        super("dualstack:index:Cluster", name, {}, opts);
+        for (const finding of design.warnings) pulumi.log.warn(formatFinding(finding), this);
+        const out = createCluster(name, args, design, this);
+        this.addressPlan = out.addressPlan;
+        this.kubeconfig = out.kubeconfig;
+        this.apiServerUrl = out.apiServerUrl;
+        this.apiEndpointIPv4 = out.apiEndpointIPv4;
+        this.apiEndpointIPv6 = out.apiEndpointIPv6;
+        this.apiFloatingIp = out.apiFloatingIp;
+        this.nodes = out.nodes;
+        this.networkId = out.networkId;
+        this.registerOutputs({
+            addressPlan: out.addressPlan,
+            kubeconfig: out.kubeconfig,
+            apiServerUrl: out.apiServerUrl,
+            apiEndpointIPv4: out.apiEndpointIPv4,
+            apiEndpointIPv6: out.apiEndpointIPv6,
+            apiFloatingIp: out.apiFloatingIp,
+            nodes: out.nodes,
+            networkId: out.networkId,
+        });
+    }
+}
+
+/** What createCluster builds. */
+export interface ClusterOutputs {
+    readonly addressPlan: pulumi.Output<PlanSummary>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly apiServerUrl: pulumi.Output<string>;
+    readonly apiEndpointIPv4?: pulumi.Output<string>;
+    readonly apiEndpointIPv6?: pulumi.Output<string>;
+    readonly apiFloatingIp?: pulumi.Output<string>;
+    readonly nodes: pulumi.Output<ClusterNode[]>;
+    readonly networkId: pulumi.Output<string>;
+    readonly network: Network;
+    readonly pki: ClusterPki;
+    readonly endpoint: ApiEndpoint;
+    readonly controlPlane: NodePool;
+    readonly workerPools: NodePool[];
+}
+
+/** Create the cluster's children under `parent`. */
+export function createCluster(name: string, args: ClusterArgs, design: ClusterDesign, parent: pulumi.Resource): ClusterOutputs {
+    const { config, shape, clusterName } = design;
+    const opts = { parent };
+
+    // The final plan: with a random ULA /48 its IPv6 values are known only once the ID is.
+    // A change the cluster cannot make in place stops here, and every network resource
+    // waits for this check, so nothing is created or changed when it fails.
+    const randomUla = usesUla(config) && config.ulaGlobalId === undefined;
+    const globalId = randomUla ? new random.RandomId(`${name}-ula-global-id`, { byteLength: 5 }, opts).hex : pulumi.output(undefined);
+    const plan: pulumi.Output<AddressPlan> = pulumi.all([globalId, args.previousAddressPlan]).apply(([id, previousJson]) => {
+        let final = shape;
+        if (id !== undefined) {
+            const result = planAddresses(config, { globalId: id });
+            throwOnErrors(result.findings, `the address plan of Cluster "${name}"`);
+            final = result.plan as AddressPlan;
+        }
+        const previous = previousJson ? (JSON.parse(previousJson) as PlanSummary) : undefined;
+        throwOnErrors(
+            checkRangeChanges(previous, summarizePlan(final), CHANGE_KEYS, config.kubernetes.allowRangeChanges),
+            `the change to Cluster "${name}"`,
+        );
+        return final;
+    });
+    const addressPlan = plan.apply(summarizePlan);
+    const nodeFamilies = shape.nodeSubnets.map((s) => s.family);
+    const rangeOf = (pick: (p: AddressPlan) => string | undefined) => plan.apply((p) => pick(p) as string);
+
+    const podRanges: PodRangesArgs = nodeFamilyArgs(shape.ipFamilies, (family) => ({
+        cidr: rangeOf((p) => familyPlan(p, family)?.pods.cidr.text),
+        encapsulation: familyPlan(shape, family)?.calico.encapsulation,
+    }));
+    const network = new Network(
+        name,
+        {
+            clusterName,
+            subnets: nodeFamilyArgs(nodeFamilies, (family) => {
+                const subnet = nodeSubnet(shape, family);
+                const modes = family === "IPv6" ? { ipv6AddressMode: subnet?.ipv6AddressMode, ipv6RaMode: subnet?.ipv6RaMode } : {};
+                return subnet?.subnetPool
+                    ? { subnetPoolName: subnet.subnetPool.name, prefixLength: subnet.subnetPool.prefixLength, ...modes }
+                    : { cidr: rangeOf((p) => nodeSubnet(p, family)?.range?.cidr.text), ...modes };
+            }),
+            podRanges,
+            calicoBgp: config.calico.bgp,
+            existingNetworkName: config.network.existingNetwork,
+            externalNetworkName: config.network.externalNetwork,
+            existingRouterName: config.network.existingRouter,
+            dnsNameservers: [...config.network.dnsNameservers],
+            access: { apiAllowedCidrs: [...config.access.apiAllowedCidrs], sshAllowedCidrs: [...config.access.sshAllowedCidrs] },
+        },
+        opts,
+    );
+    const subnetIds = { ipv4: network.subnetIdIPv4, ipv6: network.subnetIdIPv6 };
+    const subnetCidrs = { ipv4: network.subnetCidrIPv4, ipv6: network.subnetCidrIPv6 };
+
+    const pki = new ClusterPki(name, { clusterName, tokenRotation: config.bootstrap.tokenRotation }, opts);
+
+    const endpoint = new ApiEndpoint(
+        name,
+        {
+            clusterName,
+            controlPlaneCount: config.controlPlane.count,
+            primaryFamily: shape.ipFamilies[0],
+            networkId: network.networkId,
+            subnets: nodeFamilyArgs(nodeFamilies, (family) => {
+                const lower = familyFacts(family).lowerSuffix;
+                return { subnetId: subnetIds[lower] as pulumi.Output<string>, cidr: subnetCidrs[lower] as pulumi.Output<string> };
+            }),
+            // Floating IPs are IPv4: without IPv4 on the nodes the API is reached at its IPv6 address.
+            externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
+            dnsName: config.controlPlane.endpoint,
+            apiAllowedCidrs: [...config.access.apiAllowedCidrs],
+            availabilityZone: config.controlPlane.availabilityZone,
+        },
+        opts,
+    );
+
+    const bootstrapFor = (facts: pulumi.Output<ApiEndpointFacts>): pulumi.Output<ClusterBootstrap> =>
+        pulumi.secret(
+            pulumi
+                .all([plan, facts, pki.joinToken, pki.initToken, pki.caCertHash, pki.material, network.subnetCidrIPv4, network.subnetCidrIPv6])
+                .apply(([p, endpointFacts, joinToken, initToken, caCertHash, material, cidrIPv4, cidrIPv6]) =>
+                    buildClusterBootstrap({
+                        clusterName,
+                        config,
+                        plan: p,
+                        endpoint: endpointFacts,
+                        secrets: { joinToken, initToken, caCertHash, pki: material },
+                        nodeSubnetCidrs: { IPv4: cidrIPv4, IPv6: cidrIPv6 },
+                    }),
+                ),
+        );
+
+    const loadBalanced = config.controlPlane.count > 1;
+    const dnsName = config.controlPlane.endpoint;
+    const controlPlaneFacts: pulumi.Output<ApiEndpointFacts> = loadBalanced
+        ? pulumi
+              .all([endpoint.vipAddressIPv4, endpoint.vipAddressIPv6, endpoint.floatingIpAddress])
+              .apply(([addressIPv4, addressIPv6, floatingIp]) => ({ addressIPv4, addressIPv6, floatingIp, dnsName }))
+        : pulumi.output(endpoint.floatingIpAddress).apply((floatingIp) => ({ floatingIp, dnsName }));
+
+    const machineArgs = {
+        clusterName,
+        networkId: network.networkId,
+        subnetIds: nodeFamilyArgs(nodeFamilies, (family) => subnetIds[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
+        podRanges,
+        keyPairName: config.access.sshKeyName,
+    };
+    const controlPlane = new NodePool(
+        `${name}-control-plane`,
+        {
+            ...machineArgs,
+            role: "control-plane",
+            count: config.controlPlane.count,
+            flavorName: config.controlPlane.flavor as string,
+            imageName: config.controlPlane.image,
+            availabilityZone: config.controlPlane.availabilityZone,
+            serverGroupPolicy: config.controlPlane.serverGroupPolicy,
+            securityGroupIds: [network.nodeSecurityGroupId, network.controlPlaneSecurityGroupId],
+            bootstrap: bootstrapFor(controlPlaneFacts),
+            loadBalancerPoolIds: loadBalanced ? { ipv4: endpoint.poolIdIPv4, ipv6: endpoint.poolIdIPv6 } : undefined,
+            floatingIpAddress: loadBalanced ? undefined : endpoint.floatingIpAddress,
+        },
+        opts,
+    );
+
+    // Workers reach the API at the endpoint's address; with one control plane that is the
+    // control plane's own address, known once its port exists (not the machine).
+    const workerFacts: pulumi.Output<ApiEndpointFacts> = loadBalanced
+        ? controlPlaneFacts
+        : pulumi
+              .all([controlPlane.addressesIPv4, controlPlane.addressesIPv6, endpoint.floatingIpAddress])
+              .apply(([v4, v6, floatingIp]) => ({ addressIPv4: v4[0], addressIPv6: v6[0], floatingIp, dnsName }));
+    const workerBootstrap = bootstrapFor(workerFacts);
+    const workerPools = config.workerPools.map(
+        (pool) =>
+            new NodePool(
+                `${name}-${pool.name}`,
+                {
+                    ...machineArgs,
+                    role: "worker",
+                    poolName: pool.name,
+                    count: pool.count,
+                    flavorName: pool.flavor as string,
+                    imageName: pool.image,
+                    availabilityZone: pool.availabilityZone,
+                    serverGroupPolicy: pool.serverGroupPolicy,
+                    securityGroupIds: [network.nodeSecurityGroupId],
+                    bootstrap: workerBootstrap,
+                },
+                opts,
+            ),
+    );
+
+    const primary = shape.ipFamilies[0];
+    const ownAddress = (family: IpFamily) => (family === "IPv4" ? controlPlane.addressesIPv4 : controlPlane.addressesIPv6).apply((a) => a[0]);
+    const apiEndpointIPv4 = nodeFamilies.includes("IPv4") ? (loadBalanced ? endpoint.vipAddressIPv4 : ownAddress("IPv4")) : undefined;
+    const apiEndpointIPv6 = nodeFamilies.includes("IPv6") ? (loadBalanced ? endpoint.vipAddressIPv6 : ownAddress("IPv6")) : undefined;
+    const fallbackHost = primary === "IPv4" ? apiEndpointIPv4 ?? apiEndpointIPv6 : apiEndpointIPv6 ?? apiEndpointIPv4;
+    const url = pulumi
+        .all([endpoint.kubeconfigHost, fallbackHost])
+        .apply(([host, fallback]) => apiServerUrl((host ?? fallback) as string));
+    const kubeconfig = pulumi.secret(
+        pulumi.all([url, pki.caCertPem, pki.adminCertPem, pki.adminKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
+            buildKubeconfig({ clusterName, server, caCertPem, userName: PKI_DEFAULTS.adminUser, clientCertPem, clientKeyPem }),
+        ),
+    );
+
+    const pools = [controlPlane, ...workerPools];
+    const nodes = pulumi
+        .all(pools.map((pool) => pulumi.all([pool.addressesIPv4, pool.addressesIPv6])))
+        .apply((addresses) =>
+            pools.flatMap((pool, p) =>
+                pool.nodeNames.map((nodeName, i) => ({
+                    name: nodeName,
+                    role: pool.role,
+                    pool: pool.poolName,
+                    addressIPv4: addresses[p][0][i],
+                    addressIPv6: addresses[p][1][i],
+                })),
+            ),
+        );
+
+    return {
+        addressPlan,
+        kubeconfig,
+        apiServerUrl: url,
+        apiEndpointIPv4,
+        apiEndpointIPv6,
+        apiFloatingIp: endpoint.floatingIpAddress,
+        nodes,
+        networkId: network.networkId,
+        network,
+        pki,
+        endpoint,
+        controlPlane,
+        workerPools,
+    };
+}
+
+/** Every key of the configuration schema is an argument (checked by a test). */
+export const CLUSTER_CONFIG_KEYS: readonly string[] = Object.keys(CONFIG_SCHEMA);

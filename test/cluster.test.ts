@@ -1,0 +1,172 @@
+/**
+ * The Cluster wiring, through the real program run offline: which components exist, how
+ * the endpoint reaches the machines' user-data, the outputs, and the guard against range
+ * changes Kubernetes cannot make in place.
+ */
+import * as assert from "assert";
+import { parse, parseAllDocuments } from "yaml";
+import { PlanSummary } from "../components/addressing";
+import { readStackFile } from "../components/config";
+import { RecordedResource } from "../components/offline";
+import { decodeUserData, kubeadmFilesIn } from "../cli/artefacts";
+import { byName, restoreSuiteCloud, runProgram } from "./support/offline";
+import { deepMerge } from "./support/stacks";
+import { evaluateStack } from "../components/stack";
+import { summarizePlan } from "../components/addressing";
+
+const INSTANCE = "openstack:compute/instance:Instance";
+const shipped = (stack: string) => readStackFile(`stacks/Pulumi.${stack}.yaml`).config;
+
+/** The kubeadm documents of a machine's user-data, by kind. */
+function kubeadmOf(instance: RecordedResource): Map<string, Record<string, unknown>> {
+    const text = decodeUserData(instance.inputs.userData as string);
+    const docs = new Map<string, Record<string, unknown>>();
+    const first = kubeadmFilesIn(text)[0];
+    for (const doc of parseAllDocuments(first.content)) {
+        const value = doc.toJS() as Record<string, unknown>;
+        docs.set(String(value.kind), value);
+    }
+    return docs;
+}
+
+function children(resources: readonly RecordedResource[], parentName: string): string[] {
+    const parent = resources.find((r) => r.name === parentName && r.type === "dualstack:index:Cluster");
+    return resources.filter((r) => r.parent === parent?.urn).map((r) => `${r.type} ${r.name}`).sort();
+}
+
+describe("Cluster (the program, offline)", () => {
+    after(restoreSuiteCloud);
+
+    it("dev: one control plane behind a floating IP, workers join at its own address", async () => {
+        const run = await runProgram("dev", shipped("dev"));
+        assert.deepStrictEqual(run.errors, []);
+        const resources = run.cloud.resources;
+        assert.deepStrictEqual(children(resources, "dev"), [
+            "dualstack:index:ApiEndpoint dev",
+            "dualstack:index:ClusterPki dev",
+            "dualstack:index:Network dev",
+            "dualstack:index:NodePool dev-control-plane",
+            "dualstack:index:NodePool dev-workers",
+            "random:index/randomId:RandomId dev-ula-global-id",
+        ]);
+        const fip = resources.find((r) => r.type === "openstack:networking/floatingIp:FloatingIp");
+        assert.ok(fip);
+        const association = resources.find((r) => r.type === "openstack:networking/floatingIpAssociate:FloatingIpAssociate");
+        assert.strictEqual(association?.inputs.floatingIp, fip.outputs.address);
+        assert.strictEqual(association?.inputs.portId, "dev-control-plane-port-0-id");
+
+        const instances = byName(resources, INSTANCE);
+        const controlPlane = instances.get("dev-control-plane-0") as RecordedResource;
+        const nodes = run.outputs.nodes as Array<{ name: string; addressIPv4: string; addressIPv6: string }>;
+        const cp = nodes.find((n) => n.name === "dev-control-plane-0") as { addressIPv4: string; addressIPv6: string };
+        const init = kubeadmOf(controlPlane);
+        const clusterConfiguration = init.get("ClusterConfiguration") as Record<string, Record<string, unknown>>;
+        assert.strictEqual(clusterConfiguration.controlPlaneEndpoint, undefined);
+        assert.deepStrictEqual(clusterConfiguration.networking, {
+            podSubnet: `10.11.0.0/16,${(run.outputs.addressPlan as PlanSummary).families[1].pods.cidr}`,
+            serviceSubnet: `10.12.0.0/16,${(run.outputs.addressPlan as PlanSummary).families[1].services.cidr}`,
+        });
+        assert.ok((clusterConfiguration.apiServer.certSANs as string[]).includes(fip.outputs.address as string));
+        assert.strictEqual((init.get("InitConfiguration") as Record<string, Record<string, unknown>>).localAPIEndpoint.advertiseAddress, cp.addressIPv4);
+
+        const worker = kubeadmOf(instances.get("dev-workers-0") as RecordedResource).get("JoinConfiguration") as Record<string, Record<string, Record<string, unknown>>>;
+        assert.strictEqual(worker.discovery.bootstrapToken.apiServerEndpoint, `${cp.addressIPv4}:6443`);
+
+        assert.strictEqual(run.outputs.apiServerUrl, `https://${fip.outputs.address}:6443`);
+        assert.strictEqual(run.outputs.apiEndpointIPv4, cp.addressIPv4);
+        assert.strictEqual(run.outputs.apiEndpointIPv6, cp.addressIPv6);
+        assert.ok(run.secretOutputs.has("kubeconfig"));
+        assert.strictEqual((parse(run.outputs.kubeconfig as string) as { clusters: Array<{ cluster: { server: string } }> }).clusters[0].cluster.server, run.outputs.apiServerUrl);
+        assert.deepStrictEqual(run.outputs.nodeAddressesIPv4, nodes.map((n) => n.addressIPv4));
+        for (const instance of instances.values()) assert.ok(instance.secretInputs.has("userData"), `${instance.name} user-data is secret`);
+    });
+
+    it("the address plan output is the plan `dualstack check` computes (same stand-in ULA)", async () => {
+        const run = await runProgram("dev", shipped("dev"));
+        const checked = evaluateStack(readStackFile("stacks/Pulumi.dev.yaml"));
+        assert.ok(checked.plan);
+        // Sources differ by design (the program's ranges come from its random ULA ID), values must not.
+        const strip = (p: PlanSummary) => JSON.parse(JSON.stringify({ ...p, ula: { ...p.ula, standIn: undefined }, families: p.families.map((f) => ({ ...f, pods: { ...f.pods, source: "" }, services: { ...f.services, source: "" } })), nodeSubnets: p.nodeSubnets.map((s) => ({ ...s, source: "" })) }));
+        assert.deepStrictEqual(strip(run.outputs.addressPlan as PlanSummary), strip(summarizePlan(checked.plan)));
+    });
+
+    it("staging: three control planes behind a load balancer per family, IPv6 first everywhere", async () => {
+        const run = await runProgram("staging", shipped("staging"));
+        assert.deepStrictEqual(run.errors, []);
+        const resources = run.cloud.resources;
+        const lbs = resources.filter((r) => r.type === "openstack:loadbalancer/loadBalancer:LoadBalancer");
+        assert.deepStrictEqual(lbs.map((r) => r.name).sort(), ["staging-lb-ipv4", "staging-lb-ipv6"]);
+        const members = resources.filter((r) => r.type === "openstack:loadbalancer/member:Member");
+        assert.strictEqual(members.length, 6);
+        const v6Vip = run.outputs.apiEndpointIPv6 as string;
+        const instances = byName(resources, INSTANCE);
+        const init = kubeadmOf(instances.get("staging-control-plane-0") as RecordedResource);
+        const clusterConfiguration = init.get("ClusterConfiguration") as Record<string, unknown>;
+        assert.strictEqual(clusterConfiguration.controlPlaneEndpoint, `[${v6Vip}]:6443`);
+        const networking = clusterConfiguration.networking as Record<string, string>;
+        assert.match(networking.podSubnet, /^fd[0-9a-f:]+\/56,10\.21\.0\.0\/16$/);
+        const join = kubeadmOf(instances.get("staging-control-plane-1") as RecordedResource).get("JoinConfiguration") as Record<string, Record<string, unknown>>;
+        assert.ok(join.controlPlane, "control plane 1 joins as a control plane");
+        assert.strictEqual(run.outputs.apiServerUrl, "https://api.staging.example.com:6443");
+        assert.deepStrictEqual(
+            members.map((m) => m.inputs.address).sort(),
+            [...(run.outputs.nodeAddressesIPv4 as string[]).slice(0, 3), ...(run.outputs.nodeAddressesIPv6 as string[]).slice(0, 3)].sort(),
+        );
+    });
+
+    it("lab-ipv6: IPv6-only nodes from a subnet pool, no floating IP, the API at the control plane's IPv6 address", async () => {
+        const run = await runProgram("lab-ipv6", shipped("lab-ipv6"));
+        assert.deepStrictEqual(run.errors, []);
+        const resources = run.cloud.resources;
+        assert.deepStrictEqual(resources.filter((r) => r.type.includes("floatingIp")).map((r) => r.name), []);
+        const subnets = resources.filter((r) => r.type === "openstack:networking/subnet:Subnet");
+        assert.deepStrictEqual(subnets.map((s) => [s.name, s.inputs.subnetpoolId, s.inputs.prefixLength, s.inputs.ipv6AddressMode]), [["lab-ipv6-subnet-ipv6", "public-ipv6-id", 64, "slaac"]]);
+        const cp = (run.outputs.nodes as Array<{ name: string; addressIPv6: string }>)[0];
+        assert.strictEqual(run.outputs.apiServerUrl, `https://[${cp.addressIPv6}]:6443`);
+        assert.strictEqual(run.outputs.apiEndpointIPv4, undefined);
+    });
+
+    it("IPv4-only: one family everywhere", async () => {
+        const run = await runProgram("v4only", deepMerge(shipped("dev"), { "dualstack:ipFamilies": ["IPv4"], "dualstack:network": { ipv6Cidr: null, dnsNameservers: ["9.9.9.9"] } }));
+        assert.deepStrictEqual(run.errors, []);
+        const subnets = run.cloud.resources.filter((r) => r.type === "openstack:networking/subnet:Subnet");
+        assert.deepStrictEqual(subnets.map((s) => s.inputs.cidr), ["10.10.0.0/22"]);
+        const init = kubeadmOf(byName(run.cloud.resources, INSTANCE).get("v4only-control-plane-0") as RecordedResource);
+        assert.deepStrictEqual((init.get("ClusterConfiguration") as Record<string, unknown>).networking, { podSubnet: "10.11.0.0/16", serviceSubnet: "10.12.0.0/16" });
+        assert.deepStrictEqual(run.outputs.nodeAddressesIPv6, []);
+    });
+
+    describe("changes Kubernetes cannot make in place", () => {
+        const single = deepMerge(shipped("dev"), { "dualstack:ipFamilies": ["IPv4"], "dualstack:network": { ipv6Cidr: null, dnsNameservers: ["9.9.9.9"] } });
+
+        it("a deployed single-stack cluster does not become dual-stack: the run stops, naming the key, before any subnet", async () => {
+            const deployed = await runProgram("dev", single);
+            assert.deepStrictEqual(deployed.errors, []);
+            const run = await runProgram("dev", shipped("dev"), { addressPlan: deployed.outputs.addressPlan });
+            const messages = run.errors.map((e) => e.message).join("\n");
+            assert.match(messages, /dualstack:ipFamilies \(ip-families-change\): dualstack:ipFamilies was \[IPv4\] when the cluster was deployed and is now \[IPv4, IPv6\]: a single-stack cluster cannot become dual-stack/);
+            assert.deepStrictEqual(run.cloud.resources.filter((r) => r.type === "openstack:networking/subnet:Subnet"), []);
+            assert.deepStrictEqual(run.cloud.resources.filter((r) => r.type === INSTANCE), []);
+        });
+
+        it("a new pod range is refused; the same plan passes; allowRangeChanges lets it through", async () => {
+            const deployed = await runProgram("dev", shipped("dev"));
+            const previous = { addressPlan: deployed.outputs.addressPlan };
+            const same = await runProgram("dev", shipped("dev"), previous);
+            assert.deepStrictEqual(same.errors, []);
+            const moved = deepMerge(shipped("dev"), { "dualstack:pods": { ipv4Cidr: "10.13.0.0/16" } });
+            const refused = await runProgram("dev", moved, previous);
+            assert.match(refused.errors.map((e) => e.message).join("\n"), /dualstack:pods\.ipv4Cidr \(pod-range-change\): dualstack:pods\.ipv4Cidr was 10\.11\.0\.0\/16/);
+            const allowed = await runProgram("dev", deepMerge(moved, { "dualstack:kubernetes": { allowRangeChanges: true } }), previous);
+            assert.deepStrictEqual(allowed.errors, []);
+        });
+    });
+
+    it("an invalid configuration registers nothing and names every error", async () => {
+        const run = await runProgram("bad", deepMerge(shipped("dev"), { "dualstack:services": { ipv6Cidr: "fd00:1::/64" }, "dualstack:pods": { ipv4Cidr: "10.10.0.0/16" } }));
+        const message = run.errors.map((e) => e.message).join("\n");
+        assert.match(message, /dualstack:services\.ipv6Cidr \(service-range-too-large\)/);
+        assert.match(message, /\(range-overlap\)/);
+        assert.deepStrictEqual(run.cloud.resources.filter((r) => r.type.startsWith("openstack:")), []);
+    });
+});

@@ -1,0 +1,115 @@
+/**
+ * `dualstack plan`: the real program offline for every shipped stack, its reports and
+ * artefacts, secrets kept out of all of them, and the exit codes.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { Finding } from "../components/addressing";
+import { readStackFile } from "../components/config";
+import { restoreSuiteCloud } from "./support/offline";
+import { runBin, runCli, tempDir, writeStack } from "./support/cli";
+import { BASE_CONFIG, deepMerge } from "./support/stacks";
+
+const STACKS = ["dev", "staging", "prod", "lab-ipv6"];
+const PEM = /-----BEGIN /;
+
+/** Every file under a directory, relative paths. */
+function filesUnder(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : [e.name]));
+}
+
+describe("dualstack plan", () => {
+    const dir = tempDir("dualstack-plan-");
+    after(async () => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        await restoreSuiteCloud();
+    });
+
+    for (const stack of STACKS) {
+        it(`${stack}: exit 0, address plan, resources, artefacts, and no secret in stdout or --out`, async () => {
+            const out = path.join(dir, stack);
+            const result = await runCli(["plan", "--stack", stack, "--out", out, "--json"]);
+            assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+            const report = JSON.parse(result.stdout) as {
+                resources: Array<{ type: string; name: string; inputs: Record<string, unknown> }>;
+                outputs: Record<string, unknown>;
+                artefacts: Array<{ path: string }>;
+                findings: Finding[];
+            };
+            assert.deepStrictEqual(report.findings.filter((f) => f.severity === "error"), []);
+            const types = new Set(report.resources.map((r) => r.type));
+            for (const type of ["openstack:networking/subnet:Subnet", "openstack:networking/port:Port", "openstack:compute/instance:Instance", "openstack:networking/secGroupRule:SecGroupRule"]) {
+                assert.ok(types.has(type), `${stack} creates a ${type}`);
+            }
+            const roles = report.artefacts.map((a) => a.path.split("/")[0]);
+            assert.ok(roles.includes("control-plane-init") && roles.some((r) => r.startsWith("worker-")), roles.join(","));
+            assert.strictEqual(report.outputs.kubeconfig, "[secret]");
+            const written = filesUnder(out).sort();
+            assert.ok(written.includes("address-plan.json") && written.includes(path.join("control-plane-init", "cloud-init.yaml")), written.join(","));
+
+            // Secrets: no PEM block and no token secret anywhere.
+            const config = readStackFile(`stacks/Pulumi.${stack}.yaml`);
+            assert.ok(config);
+            const texts = [result.stdout, ...written.map((f) => fs.readFileSync(path.join(out, f), "utf8"))];
+            for (const text of texts) assert.doesNotMatch(text, PEM);
+            for (const text of texts) {
+                for (const token of text.match(/[a-z0-9]{6}\.[a-z0-9]{16}/g) ?? []) assert.fail(`a token in clear: ${token.slice(0, 7)}…`);
+            }
+            const workerRole = roles.find((r) => r.startsWith("worker-")) as string;
+            assert.match(fs.readFileSync(path.join(out, workerRole, "kubeadm.yaml"), "utf8"), /^\s+token: [a-z0-9]{6}\.\[secret\]$/m);
+            const cloudInit = parse(fs.readFileSync(path.join(out, "control-plane-init", "cloud-init.yaml"), "utf8")) as { write_files: Array<{ path: string; content: string }> };
+            const caKey = cloudInit.write_files.find((f) => f.path.endsWith("/ca.key"));
+            assert.strictEqual(caKey?.content, "[redacted rsa private key]\n");
+        });
+    }
+
+    it("the table and Markdown formats render the same sections", async () => {
+        const table = await runCli(["plan", "--stack", "staging"]);
+        assert.strictEqual(table.code, 0);
+        for (const section of ["Address plan", "Resources pulumi up would create", "Stack outputs", "Rendered artefacts", "Findings"]) {
+            assert.match(table.stdout, new RegExp(`^${section}\\n=+$`, "m"));
+        }
+        assert.match(table.stdout, /staging-control-plane \(dualstack:index:NodePool\), \d+ resources/);
+        assert.match(table.stdout, /ULA \/48: fd[0-9a-f:]+\/48 \(stand-in global ID/);
+        const markdown = await runCli(["plan", "--stack", "staging", "--format", "markdown"]);
+        assert.strictEqual(markdown.code, 0);
+        assert.match(markdown.stdout, /^# dualstack plan: stack staging/);
+        assert.match(markdown.stdout, /^## Address plan$/m);
+        assert.match(markdown.stdout, /^\| family \| range \| cidr \| source \| capacity \|$/m);
+        assert.match(markdown.stdout, /^\*\*staging-control-plane \(dualstack:index:NodePool\), \d+ resources\*\*$/m);
+        assert.doesNotMatch(markdown.stdout + table.stdout, PEM);
+    });
+
+    it("--json round-trips with stable keys", async () => {
+        const first = JSON.parse((await runCli(["plan", "--stack", "dev", "--json"])).stdout) as Record<string, unknown>;
+        assert.deepStrictEqual(Object.keys(first), ["stack", "file", "addressPlan", "resources", "outputs", "artefacts", "findings", "ok"]);
+        const again = JSON.parse((await runCli(["plan", "--stack", "dev", "--json"])).stdout) as Record<string, unknown>;
+        const shape = (r: Record<string, unknown>) => (r.resources as Array<{ type: string; name: string }>).map((x) => `${x.type} ${x.name}`).sort();
+        assert.deepStrictEqual(shape(again), shape(first));
+        assert.deepStrictEqual(again.addressPlan, first.addressPlan);
+        assert.strictEqual(first.ok, true);
+    });
+
+    it("a bad stack exits 1 with the rule ids, and runs nothing", async () => {
+        const file = writeStack(dir, "bad", deepMerge(BASE_CONFIG, {
+            "dualstack:services": { ipv6Cidr: "fd00:1::/64" },
+            "dualstack:pods": { ipv4Cidr: "10.0.0.0/16", ipv6Cidr: "fd00:10::/56", nodeMaskIPv6: 76 },
+        }));
+        const result = await runCli(["plan", file, "--json"]);
+        assert.strictEqual(result.code, 1);
+        const report = JSON.parse(result.stdout) as { findings: Finding[]; resources: unknown[] };
+        assert.deepStrictEqual([...new Set(report.findings.map((f) => f.rule))].sort(), ["pod-range-node-mask-gap", "range-overlap", "service-range-too-large"]);
+        assert.deepStrictEqual(report.resources, []);
+    });
+
+    it("runs as the installed command too (bin, exit code, unreadable input)", () => {
+        const ok = runBin(["plan", "--stack", "dev", "--format", "markdown"]);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.match(ok.stdout, /^OK: 0 errors, 0 warnings\.$/m);
+        const missing = runBin(["plan", "--stack", "nope"]);
+        assert.strictEqual(missing.code, 2);
+        assert.match(missing.stderr, /^dualstack: stacks\/Pulumi\.nope\.yaml: no such file\n$/);
+    });
+});

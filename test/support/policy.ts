@@ -2,20 +2,19 @@
  * Running policies in tests the way the policy server runs them: typed validation args (the
  * type from the resource class's `__pulumiType`), props wrapped in @pulumi/policy's
  * unknown-checking proxy, stack tags, config, `notApplicable`; and the violations collected.
+ * The running itself is the pack's own local runner (policies/local.ts), which
+ * `dualstack plan` uses too.
  */
 import * as assert from "assert";
-import {
-    Policies,
-    PolicyResource,
-    ResourceValidation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-    unknownCheckingProxy,
-    UnknownValueError,
-} from "@pulumi/policy";
+import { Policies } from "@pulumi/policy";
 import { Resource, Unwrap } from "@pulumi/pulumi";
+import { LocalResource, localResourceArgs, localStackArgs, NamedViolation as LocalViolation, PolicyRun, runPack } from "../../policies/local";
+import { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+
+export { PolicyRun, runResourcePolicy, runStackPolicy, Violation } from "../../policies/local";
+
+/** A violation of a named policy (tests compare these whole; the level is the policy's own). */
+export type NamedViolation = Omit<LocalViolation, "enforcementLevel">;
 
 /**
  * The value the Pulumi engine sends for a property that is unknown in preview
@@ -34,25 +33,6 @@ export function typeOf(kind: ResourceKind): string {
     return token as string;
 }
 
-const emptyOptions = {
-    protect: false,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-};
-
-/** Thrown by `notApplicable`, as the policy server's own NotApplicableError. */
-class NotApplicable extends Error {
-    constructor(readonly reason: string) {
-        super(`not applicable: ${reason}`);
-    }
-}
-
-function notApplicable(reason?: string): never {
-    throw new NotApplicable(reason ?? "");
-}
-
 export interface ArgsOptions {
     readonly name?: string;
     readonly urn?: string;
@@ -63,11 +43,6 @@ export interface ArgsOptions {
 
 function urnOf(type: string, name: string): string {
     return `urn:pulumi:test::dualstack::${type}::${name}`;
-}
-
-function isTypeOf(type: string, kind: unknown): boolean {
-    const token = (kind as { __pulumiType?: unknown }).__pulumiType;
-    return token === type;
 }
 
 /**
@@ -86,19 +61,10 @@ export function resourceArgs(kind: ResourceKind, props: object, options: ArgsOpt
     const name = options.name ?? "test-resource";
     const raw: Record<PropertyKey, unknown> = { ...props };
     for (const key of options.unknown ?? []) raw[key] = UNKNOWN_VALUE;
-    const proxied = unknownCheckingProxy(raw);
-    return {
-        type,
-        props: proxied,
-        urn: options.urn ?? urnOf(type, name),
-        name,
-        opts: emptyOptions,
+    return localResourceArgs(type, name, options.urn ?? urnOf(type, name), raw, {
+        config: options.config,
         stackTags: new Map(Object.entries(options.stackTags ?? {})),
-        isType: (cls) => isTypeOf(type, cls),
-        asType: ((cls: unknown) => (isTypeOf(type, cls) ? proxied : undefined)) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => (options.config ?? {}) as T,
-        notApplicable,
-    };
+    });
 }
 
 /** One resource of a stack for `stackArgs`: props are its outputs. */
@@ -111,89 +77,31 @@ export interface StackResource {
     readonly urn?: string;
 }
 
+/** The stack's resources as the local runner takes them (a parent given by name resolved to its URN). */
+function localResources(resources: readonly StackResource[], props: (r: StackResource) => Record<string, unknown>): LocalResource[] {
+    const urns = resources.map((r) => r.urn ?? urnOf(typeOf(r.type), r.name));
+    return resources.map((r, i) => {
+        let parent: string | undefined;
+        if (r.parent !== undefined) {
+            const index = resources.findIndex((p, k) => urns[k] === r.parent || p.name === r.parent);
+            assert.ok(index >= 0, `no resource ${r.parent} (parent of ${r.name})`);
+            parent = urns[index];
+        }
+        return { type: typeOf(r.type), name: r.name, urn: urns[i], parent, inputs: props(r), outputs: props(r) };
+    });
+}
+
 /** Validation args for a stack of resources. */
 export function stackArgs(resources: readonly StackResource[], options: Omit<ArgsOptions, "name" | "urn"> = {}): StackValidationArgs {
-    const built = resources.map((spec): PolicyResource => {
-        const type = typeOf(spec.type);
-        const props = unknownCheckingProxy({ ...spec.props });
-        return {
-            type,
-            props,
-            urn: spec.urn ?? urnOf(type, spec.name),
-            name: spec.name,
-            opts: emptyOptions,
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => isTypeOf(type, cls),
-            asType: ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as PolicyResource["asType"],
-        };
-    });
-    resources.forEach((spec, i) => {
-        if (spec.parent === undefined) return;
-        const parent = built.find((r) => r.urn === spec.parent) ?? built.find((r) => r.name === spec.parent);
-        assert.ok(parent, `no resource ${spec.parent} (parent of ${spec.name})`);
-        built[i].parent = parent;
-    });
-    return {
-        resources: built,
+    return localStackArgs(localResources(resources, (r) => r.props), {
+        config: options.config,
         stackTags: new Map(Object.entries(options.stackTags ?? {})),
-        getConfig: <T extends object>() => (options.config ?? {}) as T,
-        notApplicable,
-    };
-}
-
-/** A reported violation. */
-export interface Violation {
-    readonly message: string;
-    readonly urn?: string;
-}
-
-/** What one policy run gave: violations, or the reason it did not apply. */
-export interface PolicyRun {
-    readonly violations: Violation[];
-    readonly notApplicable?: string;
-}
-
-async function run(policyName: string, body: (report: (message: string, urn?: string) => void) => Promise<void> | void): Promise<PolicyRun> {
-    const violations: Violation[] = [];
-    try {
-        await body((message, urn) => violations.push({ message, urn }));
-    } catch (e) {
-        if (e instanceof NotApplicable) return { violations, notApplicable: e.reason };
-        if (e instanceof UnknownValueError) assert.fail(`${policyName} read an unknown value instead of skipping it: ${(e as Error).message}`);
-        throw e;
-    }
-    return { violations };
-}
-
-/** Run a resource policy as the policy server does (type filter first, then each validation). */
-export function runResourcePolicy(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<PolicyRun> {
-    const given = policy.validateResource;
-    const validations: ResourceValidation[] = given === undefined ? [] : Array.isArray(given) ? given : [given];
-    return run(policy.name, async (report) => {
-        for (const validation of validations) {
-            const token = (validation as { __pulumiType?: string }).__pulumiType;
-            if (token !== undefined && token !== args.type) notApplicable(`Policy only applies to resources of type '${token}'`);
-            await validation(args, report);
-        }
     });
-}
-
-/** Run a stack policy. */
-export function runStackPolicy(policy: StackValidationPolicy, args: StackValidationArgs): Promise<PolicyRun> {
-    return run(policy.name, (report) => policy.validateStack(args, report));
 }
 
 /** Messages of a run's violations. */
 export function messages(run: PolicyRun): string[] {
     return run.violations.map((v) => v.message);
-}
-
-/** A violation of a named policy, from `runPolicies`. */
-export interface NamedViolation extends Violation {
-    readonly policy: string;
-    /** The resource a resource policy was validating. */
-    readonly resource?: string;
 }
 
 /**
@@ -205,18 +113,14 @@ export async function runPolicies(
     stack: { readonly inputs: readonly StackResource[]; readonly outputs: readonly StackResource[] },
     config: Record<string, object> = {},
 ): Promise<NamedViolation[]> {
+    // Resource policies see no parents; their parents (components) are among the outputs only.
+    const inputs = localResources(stack.inputs.map((r) => ({ ...r, parent: undefined })), (r) => r.props);
+    const outputs = localResources(stack.outputs, (r) => r.props);
     const found: NamedViolation[] = [];
+    // Stack policies see every resource's outputs; resource policies the inputs of the resources given as inputs.
     for (const policy of pack) {
-        if ("validateStack" in policy) {
-            const result = await runStackPolicy(policy, stackArgs(stack.outputs, { config: config[policy.name] }));
-            found.push(...result.violations.map((v) => ({ ...v, policy: policy.name })));
-            continue;
-        }
-        for (const resource of stack.inputs) {
-            const args = resourceArgs(typeOf(resource.type), resource.props, { name: resource.name, urn: resource.urn, config: config[policy.name] });
-            const result = await runResourcePolicy(policy, args);
-            found.push(...result.violations.map((v) => ({ ...v, policy: policy.name, resource: resource.name })));
-        }
+        const resources = "validateStack" in policy ? outputs : inputs;
+        found.push(...(await runPack([policy], resources, config)).map(({ enforcementLevel: _level, ...violation }) => violation));
     }
     return found;
 }

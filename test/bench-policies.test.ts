@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { timePolicies, withWorldOpenSsh } from "../bench/policies";
+import { policyStack, timePolicies, withWorldOpenSsh } from "../bench/policies";
 import { RecordedResource } from "../components/offline";
 import { policies } from "../policies/policies";
 import { readStackFile } from "../components/config";
@@ -45,7 +45,8 @@ describe("benchmark policies", () => {
 
     it("times every policy and keeps its violations", async () => {
         const open = rule("ssh-open", "IPv4", 22, "0.0.0.0/0");
-        const stack = { inputs: [{ type: RULE, name: open.name, urn: open.urn, props: open.inputs }], outputs: [{ type: RULE, name: open.name, urn: open.urn, props: open.outputs }] };
+        const stack = policyStack([open]);
+        assert.deepStrictEqual([...stack.custom], [open.urn]);
         const timings = await timePolicies(policies, stack);
         assert.deepStrictEqual(
             timings.map((t) => t.policy),

@@ -16,7 +16,7 @@ import { renderAddressPlan } from "./addressReport";
 import { Artefact, collectArtefacts } from "./artefacts";
 import { heading, renderFindings, renderTable, summarize, TextFormat, toJson } from "./format";
 import { Io } from "./io";
-import { describeResource, groupByComponent, renderResources, shortType } from "./resourceReport";
+import { describeResource, groupByComponent, isListed, renderResources, shortType } from "./resourceReport";
 
 export interface PlanOptions {
     readonly stack?: string;
@@ -120,7 +120,7 @@ function renderText(report: PlanReport, format: TextFormat): string {
 }
 
 function renderJson(report: PlanReport): string {
-    const resources = (report.run?.cloud.resources ?? []).filter((r) => r.custom);
+    const resources = (report.run?.cloud.resources ?? []).filter(isListed);
     const names = new Map(resources.map((r) => [r.id ?? "", r.name]));
     const nameOf = (id: unknown) => (typeof id === "string" ? names.get(id) ?? id : String(id));
     const components = new Map(groupByComponent(report.run?.cloud.resources ?? []).flatMap((g) => g.resources.map((r) => [r.urn, g.component])));
@@ -134,7 +134,12 @@ function renderJson(report: PlanReport): string {
             name: r.name,
             component: components.get(r.urn) ?? "",
             details: describeResource(r, nameOf),
-            inputs: Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.has(k) ? "[secret]" : v])),
+            // Inputs starting with "__" are the engine's (a dynamic provider's serialized code).
+            inputs: Object.fromEntries(
+                Object.entries(r.inputs)
+                    .filter(([k]) => !k.startsWith("__"))
+                    .map(([k, v]) => [k, r.secretInputs.has(k) ? "[secret]" : v]),
+            ),
         })),
         outputs: report.run ? publicOutputs(report.run) : {},
         artefacts: report.artefacts.map((a) => ({ path: a.path, node: a.node ?? null, bytes: Buffer.byteLength(a.content) })),

@@ -169,9 +169,12 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             finishedAt: Date.now() - this.epoch,
         });
         // Inputs that were secret stay secret in the outputs, and so do the outputs the
-        // resource declares secret (additionalSecretOutputs), as the engine does.
+        // resource declares secret (additionalSecretOutputs), as the engine does. An unknown
+        // one stays unknown: a secret marker without a value would never resolve.
         const state: Record<string, unknown> = { ...outputs };
-        for (const name of secretOutputs) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        for (const name of secretOutputs) {
+            if (outputs[name] !== undefined) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        }
         return { id, state: args.custom === false ? {} : state };
     }
 

@@ -19,7 +19,13 @@ const ROOT = path.resolve(__dirname, "..");
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string; main: string };
 
 /** Every public component, as other languages get them. */
-const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Cluster", "ClusterPki", "Network", "NodePool"];
+const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Calico", "Cluster", "ClusterApi", "ClusterPki", "Network", "NodePool"];
+
+/** Nested types that come from another package's declarations, with that package. */
+const FOREIGN_TYPES: Record<string, string> = { ReleaseStatus: "@pulumi/kubernetes" };
+
+/** The Kubernetes package schema that Calico and ClusterApi refer to. */
+const KUBERNETES_SCHEMA = "/kubernetes/v4.34.2/schema.json";
 
 /** A property of the schema (PropertyDefinition of @pulumi/pulumi's analyzer). */
 interface Property {
@@ -97,8 +103,8 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.strictEqual(schema.version, PACKAGE_JSON.version);
         assert.deepStrictEqual(Object.keys(schema.resources).sort(), COMPONENTS.map((c) => `dualstack:index:${c}`));
         for (const name of COMPONENTS) assert.strictEqual(resource(name).isComponent, true, name);
-        // No references to other providers' resources: consumers need no extra schemas.
-        assert.deepStrictEqual(schema.dependencies, []);
+        // Calico and ClusterApi refer to Kubernetes resources: SDKs need that package's schema too.
+        assert.deepStrictEqual(schema.dependencies, [{ name: "kubernetes", version: "4.34.2" }]);
     });
 
     it("documents every component, input, output and nested field (the SDKs' doc comments)", () => {
@@ -118,15 +124,18 @@ describe("cross-language schema (pulumi package add)", function () {
         const cluster = resource("Cluster");
         assert.deepStrictEqual(Object.keys(cluster.inputProperties).sort(), [
             "access",
+            "apiReadinessTimeoutSeconds",
             "bootstrap",
             "calico",
             "clusterName",
             "controlPlane",
+            "installCalico",
             "ipFamilies",
             "kubernetes",
             "network",
             "pods",
             "previousAddressPlan",
+            "previousCalicoPools",
             "reservedCidrs",
             "services",
             "ulaGlobalId",
@@ -169,6 +178,8 @@ describe("cross-language schema (pulumi package add)", function () {
             "apiEndpointIPv6",
             "apiFloatingIp",
             "apiServerUrl",
+            "calicoPools",
+            "calicoReleaseStatus",
             "kubeconfig",
             "networkId",
             "nodes",
@@ -181,6 +192,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(shape(cluster.properties.addressPlan), { $ref: "pulumi.json#/Any" });
         assert.deepStrictEqual(shape(cluster.properties.apiEndpointIPv6), { type: "string", optional: true });
         assert.deepStrictEqual(shape(cluster.properties.nodes), { type: "array", items: { $ref: ref("ClusterNode") } });
+        assert.deepStrictEqual(shape(cluster.properties.calicoPools), { type: "array", items: { $ref: ref("CalicoIpPool") }, optional: true });
         assert.deepStrictEqual(type("ClusterNode").required, ["name", "pool", "role"]);
     });
 
@@ -228,15 +240,52 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(shape(token.properties.secretName), { type: "string" });
     });
 
+    it("gives Calico and ClusterApi their inputs and outputs, Kubernetes resources by reference", () => {
+        const calico = resource("Calico");
+        assert.deepStrictEqual(calico.requiredInputs, ["ipFamilies", "kubeconfig", "kubernetesProvider"]);
+        assert.deepStrictEqual(shape(calico.inputProperties.ipv6), { $ref: ref("CalicoFamilyArgs"), optional: true, plain: true });
+        assert.deepStrictEqual(shape(type("CalicoFamilyArgs").properties.podCidr), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("CalicoFamilyArgs").properties.blockSize), { type: "number", optional: true, plain: true });
+        assert.deepStrictEqual(shape(type("CalicoFamilyArgs").properties.encapsulation), { type: "string", optional: true, plain: true });
+        assert.deepStrictEqual(shape(calico.inputProperties.previousPools), { type: "array", items: { $ref: ref("CalicoIpPool") }, optional: true });
+        // The analyzer refers to a provider by its __pulumiType, the bare package name, where
+        // the schema format has `#/provider`; recorded here as @pulumi/pulumi 3.270 writes it.
+        assert.deepStrictEqual(shape(calico.inputProperties.kubernetesProvider), { $ref: `${KUBERNETES_SCHEMA}#/resources/kubernetes`, plain: true });
+        assert.deepStrictEqual(calico.required, ["kubeconfig", "pools", "release", "releaseStatus", "values"]);
+        assert.deepStrictEqual(shape(calico.properties.pools), { type: "array", items: { $ref: ref("CalicoIpPool") } });
+        assert.deepStrictEqual(type("CalicoIpPool").required, ["blockSize", "cidr", "encapsulation", "name", "natOutgoing", "nodeSelector"]);
+        assert.deepStrictEqual(shape(calico.properties.values), { $ref: ref("TigeraOperatorValues") });
+        assert.deepStrictEqual(shape(type("TigeraInstallationValues").properties.calicoNetwork), { $ref: ref("CalicoNetworkValues") });
+        assert.deepStrictEqual(shape(type("CalicoNetworkValues").properties.nodeAddressAutodetectionV6), {
+            $ref: ref("NodeAddressAutodetection"),
+            optional: true,
+        });
+        assert.deepStrictEqual(shape(calico.properties.release), { $ref: `${KUBERNETES_SCHEMA}#/resources/kubernetes:helm.sh%2Fv3:Release` });
+        assert.deepStrictEqual(shape(calico.properties.releaseStatus), { $ref: ref("ReleaseStatus") });
+
+        const api = resource("ClusterApi");
+        assert.deepStrictEqual(api.requiredInputs, ["clusterCaCertPem", "endpoint", "kubeconfig"]);
+        assert.deepStrictEqual(shape(api.inputProperties.endpoint), { type: "string" });
+        assert.deepStrictEqual(shape(api.inputProperties.port), { type: "number", optional: true, plain: true });
+        assert.deepStrictEqual(shape(api.inputProperties.readinessTriggers), { type: "array", items: { type: "string" }, optional: true });
+        // The readiness wait is a dynamic resource, which other languages cannot refer to: no output.
+        assert.deepStrictEqual(Object.keys(api.properties).sort(), ["kubeconfig", "provider", "readyzUrl"]);
+        assert.deepStrictEqual(shape(api.properties.provider), { $ref: `${KUBERNETES_SCHEMA}#/resources/kubernetes` });
+    });
+
     it("declares each nested type once, so no two Args interfaces share a schema name", () => {
         const sources = listTs(path.join(ROOT, "components")).map((file) => fs.readFileSync(file, "utf8"));
         const declarations = (name: string) => sources.reduce((n, text) => n + (text.match(new RegExp(`\\binterface ${name}\\b`, "g"))?.length ?? 0), 0);
         const names = Object.keys(schema.types).map((token) => token.split(":")[2]);
         assert.ok(names.length > 10);
         assert.deepStrictEqual(
-            names.filter((name) => declarations(name) !== 1),
+            names.filter((name) => declarations(name) !== (name in FOREIGN_TYPES ? 0 : 1)),
             [],
         );
+        for (const [name, from] of Object.entries(FOREIGN_TYPES)) {
+            const typings = fs.readFileSync(require.resolve(`${from}/types/output.d.ts`), "utf8");
+            assert.match(typings, new RegExp(`\\binterface ${name}\\b`), `${name} comes from ${from}`);
+        }
         // Enumerated values are strings checked at construction, not schema enums.
         assert.deepStrictEqual(
             Object.keys(schema.types).filter((token) => schema.types[token].enum !== undefined),

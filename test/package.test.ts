@@ -21,7 +21,7 @@ interface ExampleRun {
     errors: string[];
     outputs: Record<string, unknown>;
     secretOutputs: string[];
-    resources: Array<{ type: string; name: string; parent?: string; inputs: Record<string, unknown>; secretInputs: string[] }>;
+    resources: Array<{ type: string; name: string; parent?: string; provider?: string; inputs: Record<string, unknown>; secretInputs: string[] }>;
     calls: Array<{ token: string; inputs: Record<string, unknown> }>;
     /** Modules of ts-node loaded while running (the compiled package must need none). */
     tsNode: string[];
@@ -37,7 +37,7 @@ runOffline(program, { stack: "test", config: {} }).then((run) => {
         outputs: run.outputs,
         secretOutputs: [...run.secretOutputs],
         resources: run.cloud.resources.map((r) => ({
-            type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, secretInputs: [...r.secretInputs],
+            type: r.type, name: r.name, parent: r.parent, provider: r.provider, inputs: r.inputs, secretInputs: [...r.secretInputs],
         })),
         calls: run.cloud.calls,
         tsNode: Object.keys(require.cache).filter((file) => file.includes("/node_modules/ts-node/")),
@@ -135,11 +135,14 @@ describe("the packed package, installed by another program", function () {
         assert.deepStrictEqual(result.errors, []);
         assert.deepStrictEqual(result.tsNode, []);
 
-        const components = result.resources.filter((r) => r.type.startsWith("dualstack:")).map(label);
+        const components = result.resources.filter((r) => r.type.startsWith("dualstack:")).map(label).sort();
         assert.deepStrictEqual(components, [
-            "dualstack:index:Network edge-lab-net",
             "dualstack:index:ApiEndpoint edge-lab-api",
+            "dualstack:index:BootstrapTokenSecret edge-lab-join-token",
+            "dualstack:index:Calico edge-lab-calico",
+            "dualstack:index:ClusterApi edge-lab-k8s",
             "dualstack:index:ClusterPki edge-lab-pki",
+            "dualstack:index:Network edge-lab-net",
             "dualstack:index:NodePool edge-lab-cp",
             "dualstack:index:NodePool edge-lab-gpu",
         ]);
@@ -216,7 +219,31 @@ describe("the packed package, installed by another program", function () {
         assert.ok(cloudConfig.includes(`apiServerEndpoint: "[${controlPlaneIPv6}]:6443"`), "joins at the IPv6 endpoint");
         assert.doesNotMatch(cloudConfig, /PRIVATE KEY/);
 
-        assert.match(String(result.outputs.apiServerUrl), /^https:\/\/203\.0\.113\.\d+:6443$/);
+        // Through the API once /readyz answers at the floating IP: the join token's Secret and
+        // Calico, an IPv6 pool first, each node's address taken from inside its node subnet.
+        const floatingIp = String(result.outputs.apiServerUrl).replace(/^https:\/\/(.*):6443$/, "$1");
+        assert.match(floatingIp, /^203\.0\.113\.\d+$/);
+        const readiness = resource("edge-lab-k8s-readyz").inputs;
+        assert.deepStrictEqual([readiness.url, readiness.triggers], [`https://${floatingIp}:6443/readyz`, ["edge-lab-cp-0-id"]]);
+        const throughApi = result.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.name, r.provider?.split("::").pop()]);
+        assert.deepStrictEqual(throughApi.sort(), [
+            ["edge-lab-calico-crds", "edge-lab-k8s-provider-id"],
+            ["edge-lab-calico-deny-metadata", "edge-lab-k8s-provider-id"],
+            ["edge-lab-calico-metadata-tier", "edge-lab-k8s-provider-id"],
+            ["edge-lab-calico-operator", "edge-lab-k8s-provider-id"],
+            ["edge-lab-join-token-secret", "edge-lab-k8s-provider-id"],
+        ]);
+        assert.ok(resource("edge-lab-join-token-secret").secretInputs.includes("stringData"));
+        const network = (resource("edge-lab-calico-operator").inputs.values as { installation: { calicoNetwork: Record<string, unknown> } }).installation.calicoNetwork;
+        assert.deepStrictEqual(
+            (network.ipPools as Array<{ cidr: string; encapsulation: string }>).map((p) => `${p.cidr} ${p.encapsulation}`),
+            ["fd42:4c61:6200:100::/56 None", "10.244.0.0/16 VXLANCrossSubnet"],
+        );
+        assert.deepStrictEqual(network.nodeAddressAutodetectionV6, { cidrs: ["fd42:4c61:6200::/64"] });
+        assert.deepStrictEqual(network.nodeAddressAutodetectionV4, { cidrs: ["10.30.0.0/24"] });
+        assert.strictEqual(network.linuxDataplane, "Nftables");
+        assert.deepStrictEqual((result.outputs.calicoPools as Array<{ name: string }>).map((p) => p.name), ["default-ipv6-ippool", "default-ipv4-ippool"]);
+
         assert.deepStrictEqual(result.outputs.gpuNodes, ["edge-lab-gpu-0", "edge-lab-gpu-1"]);
         assert.deepStrictEqual(result.secretOutputs, ["kubeconfig"]);
     });

@@ -1,12 +1,12 @@
 /**
  * A cluster of our own, composed from the dualstack components instead of the ready-made
  * `Cluster`: an IPv6-primary cluster "edge-lab" in the existing Neutron network
- * "lab-shared", one control plane behind a floating IP, and a worker pool "gpu" with a
- * security group of its own.
+ * "lab-shared", one control plane behind a floating IP, a worker pool "gpu" with a
+ * security group of its own, and Calico once the API answers.
  */
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiEndpoint, bootstrap, ClusterPki, designCluster, Network, NodePool } from "dualstack";
+import { ApiEndpoint, bootstrap, BootstrapTokenSecret, Calico, ClusterApi, ClusterPki, designCluster, Network, NodePool } from "dualstack";
 
 /** Names machines (`edge-lab-gpu-0`), OpenStack resources and the `dualstack-cluster` tag. */
 const CLUSTER = "edge-lab";
@@ -141,9 +141,30 @@ export = function edgeLab(): Record<string, pulumi.Output<unknown>> {
         bootstrap: clusterBootstrap(workerEndpoint),
     });
 
+    // 8. Through the API once it answers (/readyz, checked against our CA): the long-lived
+    //    join token for nodes added later, and Calico with an IPv6 and an IPv4 pool, each
+    //    node's address taken from inside its node subnet.
+    const kubeconfig = pki.adminKubeconfig!;
+    const api = new ClusterApi(`${CLUSTER}-k8s`, {
+        kubeconfig,
+        endpoint: floatingIp,
+        clusterCaCertPem: pki.caCertPem,
+        readinessTriggers: controlPlane.instanceIds,
+    });
+    new BootstrapTokenSecret(`${CLUSTER}-join-token`, { tokenId: pki.joinTokenId, tokenSecret: pki.joinTokenSecret }, { provider: api.provider });
+    const calico = new Calico(`${CLUSTER}-calico`, {
+        kubernetesProvider: api.provider,
+        kubeconfig,
+        ipFamilies: ["IPv6", "IPv4"],
+        ipv6: { podCidr: RANGES.pods.ipv6, nodeSubnetCidr: network.subnetCidrIPv6, encapsulation: podRanges.ipv6.encapsulation },
+        ipv4: { podCidr: RANGES.pods.ipv4, nodeSubnetCidr: network.subnetCidrIPv4, encapsulation: podRanges.ipv4.encapsulation },
+        proxyMode: "nftables",
+    });
+
     return {
         apiServerUrl,
-        kubeconfig: pki.adminKubeconfig!,
+        kubeconfig,
+        calicoPools: calico.pools,
         controlPlaneIPv6: controlPlane.addressesIPv6,
         gpuNodes: pulumi.output(gpu.nodeNames),
         gpuIPv6: gpu.addressesIPv6,

@@ -7,7 +7,7 @@ import { runOffline } from "dualstack/offline";
 import edgeLab = require("../index");
 
 describe("edge-lab", () => {
-    it("puts the subnets into the existing network and builds the control plane and the GPU pool", async () => {
+    it("puts the subnets into the existing network and builds the control plane, the GPU pool and Calico", async () => {
         const run = await runOffline(edgeLab, { stack: "test", config: {} });
         assert.deepStrictEqual(run.errors, []);
 
@@ -20,6 +20,9 @@ describe("edge-lab", () => {
         assert.deepStrictEqual(machines.sort(), ["edge-lab-control-plane-0", "edge-lab-gpu-0", "edge-lab-gpu-1"]);
 
         assert.deepStrictEqual(run.outputs.gpuNodes, ["edge-lab-gpu-0", "edge-lab-gpu-1"]);
+        // Calico's pools, the primary family's first.
+        const pools = run.outputs.calicoPools as Array<{ cidr: string }>;
+        assert.deepStrictEqual(pools.map((p) => p.cidr), ["fd42:4c61:6200:100::/56", "10.244.0.0/16"]);
         assert.ok(run.secretOutputs.has("kubeconfig"), "the admin kubeconfig is a secret");
     });
 });

@@ -38,6 +38,8 @@ export interface RecordedResource {
     readonly outputs: Record<string, unknown>;
     /** Names of outputs that are secret (secret inputs and the resource's additionalSecretOutputs). */
     readonly secretOutputs: ReadonlySet<string>;
+    /** A component's registered outputs (registerOutputs), secrets unwrapped; unknowns in preview stay Pulumi's unknown marker. */
+    readonly registeredOutputs?: Record<string, unknown>;
     readonly id?: string;
     /** Milliseconds since the cloud was created: when registration began and ended. */
     readonly startedAt: number;
@@ -131,6 +133,13 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     noteRegistration(type: string, name: string, meta: RegistrationMeta): void {
         const key = `${type}::${name}`;
         this.pendingMeta.set(key, [...(this.pendingMeta.get(key) ?? []), meta]);
+    }
+
+    /** Called by the monitor when a component registers its outputs. */
+    noteRegisteredOutputs(urn: string, outputs: Record<string, unknown>): void {
+        const index = this.resources.findIndex((r) => r.urn === urn);
+        if (index < 0) return;
+        this.resources[index] = { ...this.resources[index], registeredOutputs: unwrapSecrets(outputs).value as Record<string, unknown> };
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {

@@ -349,12 +349,12 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     );
 
     // Workers reach the API at the endpoint's address; with one control plane that is the
-    // control plane's own address, known once its port exists (not the machine).
+    // control plane's own address, known once its port exists (not the machine). They need
+    // nothing else of the endpoint: the floating IP and DNS name only go into the control
+    // planes' certificates, so workers do not wait for them.
     const workerFacts: pulumi.Output<ApiEndpointFacts> = loadBalanced
-        ? controlPlaneFacts
-        : pulumi
-              .all([controlPlane.addressesIPv4, controlPlane.addressesIPv6, endpoint.floatingIpAddress])
-              .apply(([v4, v6, floatingIp]) => ({ addressIPv4: v4[0], addressIPv6: v6[0], floatingIp, dnsName }));
+        ? pulumi.all([endpoint.vipAddressIPv4, endpoint.vipAddressIPv6]).apply(([addressIPv4, addressIPv6]) => ({ addressIPv4, addressIPv6 }))
+        : pulumi.all([controlPlane.addressesIPv4, controlPlane.addressesIPv6]).apply(([v4, v6]) => ({ addressIPv4: v4[0], addressIPv6: v6[0] }));
     const workerBootstrap = bootstrapFor(workerFacts);
     const workerPools = config.workerPools.map(
         (pool) =>

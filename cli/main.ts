@@ -13,8 +13,10 @@ export const USAGE = `Usage:
   dualstack check FILE... [--json]
       Validate stack files (stacks/Pulumi.<stack>.yaml), each alone and against each other.
   dualstack plan (--stack NAME | FILE) [--out DIR] [--json] [--format table|markdown]
+                 [--policy-config FILE]
       Run the program offline under Pulumi's mock runtime and show the address plan, the
-      resources pulumi up would create and the policy findings.
+      resources pulumi up would create and the policy findings (FILE: a policy pack
+      configuration, as for pulumi preview --policy-pack-config).
 
 Exit codes: 0 no errors, 1 errors found, 2 unreadable input or bad arguments.`;
 
@@ -37,6 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                     out: { type: "string" },
                     json: { type: "boolean" },
                     format: { type: "string" },
+                    "policy-config": { type: "string" },
                 });
                 const stack = values.stack as string | undefined;
                 if ((stack === undefined) === (positionals.length === 0) || positionals.length > 1) {
@@ -53,6 +56,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                         out: values.out as string | undefined,
                         json: values.json === true,
                         format: format as TextFormat,
+                        policyConfig: values["policy-config"] as string | undefined,
                     },
                     io,
                 );

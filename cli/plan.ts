@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
-import { readStackFile, stackFilePath } from "../components/config/stackFile";
+import { readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
+import { checkRecordedStack, PackConfig, parsePackConfig } from "../policies/local";
 import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
 import { defineStack } from "../components/program";
 import { evaluateStack } from "../components/stack";
@@ -16,11 +17,13 @@ import { renderAddressPlan } from "./addressReport";
 import { Artefact, collectArtefacts } from "./artefacts";
 import { heading, renderFindings, renderTable, summarize, TextFormat, toJson } from "./format";
 import { Io } from "./io";
-import { describeResource, groupByComponent, renderResources, shortType } from "./resourceReport";
+import { describeResource, groupByComponent, isListed, renderResources, shortType } from "./resourceReport";
 
 export interface PlanOptions {
     readonly stack?: string;
     readonly file?: string;
+    /** A policy pack configuration file (as for `pulumi preview --policy-pack-config`). */
+    readonly policyConfig?: string;
     readonly out?: string;
     readonly json: boolean;
     readonly format: TextFormat;
@@ -52,8 +55,8 @@ function programFindings(errors: readonly Error[], file: string): Finding[] {
     return findings;
 }
 
-/** Evaluate the stack file, then run the program offline unless the configuration is unusable. */
-export async function planStack(file: string): Promise<PlanReport> {
+/** Evaluate the stack file, then run the program offline unless the configuration is unusable, then the policy pack. */
+export async function planStack(file: string, packConfig?: PackConfig): Promise<PlanReport> {
     const stackFile = readStackFile(file);
     const evaluated = evaluateStack(stackFile);
     if (evaluated.config === undefined || hasErrors(evaluated.findings)) {
@@ -67,6 +70,9 @@ export async function planStack(file: string): Promise<PlanReport> {
     }
     const run = await runOffline(defineStack, { stack: stackFile.stack, config: stackFile.config });
     const findings = [...evaluated.findings, ...programFindings(run.errors, file)];
+    if (run.errors.length === 0) {
+        findings.push(...(await checkRecordedStack(run.cloud.resources, packConfig)).map((f) => ({ ...f, file })));
+    }
     const programPlan = run.outputs.addressPlan as PlanSummary | undefined;
     // Offline, the random ULA ID is the stand-in `check` uses too; say so unless it is pinned.
     const addressPlan =
@@ -120,7 +126,7 @@ function renderText(report: PlanReport, format: TextFormat): string {
 }
 
 function renderJson(report: PlanReport): string {
-    const resources = (report.run?.cloud.resources ?? []).filter((r) => r.custom);
+    const resources = (report.run?.cloud.resources ?? []).filter(isListed);
     const names = new Map(resources.map((r) => [r.id ?? "", r.name]));
     const nameOf = (id: unknown) => (typeof id === "string" ? names.get(id) ?? id : String(id));
     const components = new Map(groupByComponent(report.run?.cloud.resources ?? []).flatMap((g) => g.resources.map((r) => [r.urn, g.component])));
@@ -134,7 +140,12 @@ function renderJson(report: PlanReport): string {
             name: r.name,
             component: components.get(r.urn) ?? "",
             details: describeResource(r, nameOf),
-            inputs: Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.has(k) ? "[secret]" : v])),
+            // Inputs starting with "__" are the engine's (a dynamic provider's serialized code).
+            inputs: Object.fromEntries(
+                Object.entries(r.inputs)
+                    .filter(([k]) => !k.startsWith("__"))
+                    .map(([k, v]) => [k, r.secretInputs.has(k) ? "[secret]" : v]),
+            ),
         })),
         outputs: report.run ? publicOutputs(report.run) : {},
         artefacts: report.artefacts.map((a) => ({ path: a.path, node: a.node ?? null, bytes: Buffer.byteLength(a.content) })),
@@ -155,7 +166,7 @@ function writeArtefacts(dir: string, artefacts: readonly Artefact[], clean: (tex
 /** Run `plan`; returns the exit code. */
 export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     const file = options.file ?? stackFilePath(options.stack as string);
-    const report = await planStack(file);
+    const report = await planStack(file, options.policyConfig === undefined ? undefined : readPackConfig(options.policyConfig));
     const secrets = report.run ? secretValues(report.run.cloud.resources, [...report.run.secretOutputs].map((k) => report.run?.outputs[k])) : [];
     const clean = (text: string) => redact(text, secrets);
     if (options.out !== undefined) {
@@ -166,5 +177,17 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     return hasErrors(report.findings) ? 1 : 0;
 }
 
-/** Exported for tests: a report's plan summary. */
-export { summarizePlan };
+/** Read a policy pack configuration file; unreadable or malformed is unusable input (exit 2). */
+function readPackConfig(file: string): PackConfig {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UnreadableStackFileError(file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
+    }
+    try {
+        return parsePackConfig(JSON.parse(text));
+    } catch (e) {
+        throw new UnreadableStackFileError(file, `not a policy pack configuration: ${(e as Error).message}`);
+    }
+}

@@ -13,8 +13,9 @@ function str(value: unknown): string {
     return String(value);
 }
 
-/** The last segment of a type token: `openstack:networking/subnet:Subnet` → `Subnet`. */
+/** The last segment of a type token: `openstack:networking/subnet:Subnet` → `Subnet`; providers are `Provider`. */
 export function shortType(type: string): string {
+    if (type.startsWith("pulumi:providers:")) return "Provider";
     return type.split(":").pop() ?? type;
 }
 
@@ -94,7 +95,7 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
         case "random:index/randomString:RandomString":
             return `${str(i.length)} characters (${secret("result") || "not secret"})`;
         case "pulumi:providers:kubernetes":
-            return `kubeconfig ${r.secretInputs.has("kubeconfig") ? "(secret)" : ""}`.trim();
+            return `Kubernetes, server-side apply, kubeconfig ${r.secretInputs.has("kubeconfig") ? "(secret)" : ""}`.trim();
         case "kubernetes:helm.sh/v3:Release":
             return `${str(i.chart)} ${str(i.version)} in ${str(i.namespace)} from ${str((i.repositoryOpts as Record<string, unknown> | undefined)?.repo)}`;
         case "kubernetes:helm.sh/v4:Chart":
@@ -103,6 +104,8 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
             const meta = (i.metadata ?? {}) as Record<string, unknown>;
             return `${str(meta.namespace)}/${str(meta.name)} ${str(i.type)} (data secret)`;
         }
+        case "pulumi-nodejs:dynamic:ApiReadiness":
+            return `waits up to ${str(i.timeoutSeconds)} s for ${str(i.url)}`;
         case "pulumi:pulumi:StackReference":
             return `reads ${str(i.name)}`;
         default: {
@@ -120,12 +123,20 @@ export interface ResourceGroup {
     readonly resources: RecordedResource[];
 }
 
-/** Custom resources grouped by their nearest component parent, in registration order. */
+/**
+ * A resource the report lists: custom resources, and components of other packages (a Helm
+ * chart is a component of @pulumi/kubernetes, but to the reader it is one thing created).
+ */
+export function isListed(r: RecordedResource): boolean {
+    return r.custom || !r.type.startsWith("dualstack:");
+}
+
+/** Listed resources grouped by their nearest dualstack component, in registration order. */
 export function groupByComponent(resources: readonly RecordedResource[]): ResourceGroup[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const groups = new Map<string, ResourceGroup>();
     for (const r of resources) {
-        if (!r.custom) {
+        if (!isListed(r)) {
             if (!groups.has(r.urn)) groups.set(r.urn, { component: r.name, componentType: r.type, resources: [] });
             continue;
         }
@@ -142,7 +153,7 @@ export function renderResources(resources: readonly RecordedResource[], format: 
     const names = new Map<string, string>();
     for (const r of resources) if (r.id) names.set(r.id, r.name);
     const nameOf: NameOf = (id) => (typeof id === "string" ? names.get(id) ?? id : str(id));
-    const custom = resources.filter((r) => r.custom);
+    const custom = resources.filter(isListed);
     const sections = groupByComponent(resources).map((group) => {
         const title = group.component ? `${group.component} (${group.componentType}), ${group.resources.length} resources` : `outside components, ${group.resources.length} resources`;
         const table = renderTable(

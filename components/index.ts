@@ -10,6 +10,8 @@ export * from "./network";
 export * from "./endpoint";
 export * from "./machines";
 export * from "./pki";
+export * from "./kubernetes";
+export * from "./calico";
 export * as addressing from "./addressing";
 export * as bootstrap from "./bootstrap";
 export * as config from "./config";

@@ -23,7 +23,9 @@ export function defineStack(): Record<string, unknown> {
     });
     const previousAddressPlan = self.getOutput("addressPlan").apply((plan: unknown) => (plan === undefined || plan === null ? "" : JSON.stringify(plan)));
 
-    const args: ClusterArgs = { ...(configArgsFromEngine(engineConfig) as ClusterArgs), previousAddressPlan };
+    const previousCalicoPools = self.getOutput("calicoPools").apply((pools: unknown) => (pools === undefined || pools === null ? "" : JSON.stringify(pools)));
+
+    const args: ClusterArgs = { ...(configArgsFromEngine(engineConfig) as ClusterArgs), previousAddressPlan, previousCalicoPools };
     const cluster = new Cluster(pulumi.getStack(), args);
     const addresses = (family: "addressIPv4" | "addressIPv6") =>
         cluster.nodes.apply((nodes) => nodes.map((n) => n[family]).filter((a): a is string => a !== undefined));
@@ -37,5 +39,7 @@ export function defineStack(): Record<string, unknown> {
         nodes: cluster.nodes,
         nodeAddressesIPv4: addresses("addressIPv4"),
         nodeAddressesIPv6: addresses("addressIPv6"),
+        calicoPools: cluster.calicoPools,
+        calicoReleaseStatus: cluster.calicoReleaseStatus,
     };
 }

@@ -43,6 +43,9 @@ describe("Cluster (the program, offline)", () => {
         const resources = run.cloud.resources;
         assert.deepStrictEqual(children(resources, "dev"), [
             "dualstack:index:ApiEndpoint dev",
+            "dualstack:index:BootstrapTokenSecret dev-join-token",
+            "dualstack:index:Calico dev",
+            "dualstack:index:ClusterApi dev",
             "dualstack:index:ClusterPki dev",
             "dualstack:index:Network dev",
             "dualstack:index:NodePool dev-control-plane",
@@ -160,6 +163,34 @@ describe("Cluster (the program, offline)", () => {
             const allowed = await runProgram("dev", deepMerge(moved, { "dualstack:kubernetes": { allowRangeChanges: true } }), previous);
             assert.deepStrictEqual(allowed.errors, []);
         });
+    });
+
+    it("Calico gets the plan's pools in family order and detects node addresses in the node subnets", async () => {
+        for (const stack of ["dev", "staging", "lab-ipv6"]) {
+            const run = await runProgram(stack, shipped(stack));
+            assert.deepStrictEqual(run.errors, []);
+            const plan = run.outputs.addressPlan as PlanSummary;
+            const release = run.cloud.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release") as RecordedResource;
+            const network = ((release.inputs.values as Record<string, Record<string, unknown>>).installation.calicoNetwork ?? {}) as Record<string, unknown>;
+            assert.deepStrictEqual(
+                (network.ipPools as Array<{ cidr: string; blockSize: number }>).map((p) => [p.cidr, p.blockSize]),
+                plan.families.map((f) => [f.pods.cidr, f.calico.blockSize]),
+                stack,
+            );
+            const subnets = run.cloud.resources.filter((r) => r.type === "openstack:networking/subnet:Subnet");
+            for (const subnet of subnets) {
+                const key = subnet.outputs.ipVersion === 4 ? "nodeAddressAutodetectionV4" : "nodeAddressAutodetectionV6";
+                assert.deepStrictEqual(network[key], { cidrs: [subnet.outputs.cidr] }, `${stack} ${key}`);
+            }
+            assert.deepStrictEqual(run.outputs.calicoPools, network.ipPools);
+        }
+    });
+
+    it("a new Calico block size on a deployed stack is refused with the key to fix", async () => {
+        const deployed = await runProgram("dev", shipped("dev"));
+        const previous = { addressPlan: deployed.outputs.addressPlan, calicoPools: deployed.outputs.calicoPools };
+        const run = await runProgram("dev", deepMerge(shipped("dev"), { "dualstack:calico": { blockSizeIPv4: 27 } }), previous);
+        assert.match(run.errors.map((e) => e.message).join("\n"), /dualstack:calico\.blockSizeIPv4 \(calico-pool-immutable\)/);
     });
 
     it("an invalid configuration registers nothing and names every error", async () => {

@@ -104,6 +104,29 @@ describe("dualstack plan", () => {
         assert.deepStrictEqual(report.resources, []);
     });
 
+    it("runs the policy pack: world-open SSH fails the plan unless the pack configuration allows port 22", async () => {
+        const file = writeStack(dir, "ssh", deepMerge(BASE_CONFIG, { "dualstack:access": { sshAllowedCidrs: ["0.0.0.0/0"] } }));
+        const refused = await runCli(["plan", file, "--json"]);
+        assert.strictEqual(refused.code, 1);
+        const findings = (JSON.parse(refused.stdout) as { findings: Finding[] }).findings;
+        assert.deepStrictEqual(
+            findings.map((f) => [f.severity, f.rule, f.path]),
+            [
+                ["warning", "world-open-access", "dualstack:access.sshAllowedCidrs[0]"],
+                ["error", "secgroup-world-open", "policy secgroup-world-open on ssh-nodes-ipv4-ssh-0.0.0.0/0"],
+            ],
+        );
+        assert.match(findings[1].message, /^ssh-nodes-ipv4-ssh-0\.0\.0\.0\/0\.remoteIpPrefix is 0\.0\.0\.0\/0, so this ingress rule opens SSH \(22\/tcp\) to the whole IPv4 internet/);
+        const config = path.join(dir, "pack.json");
+        fs.writeFileSync(config, JSON.stringify({ "secgroup-world-open": { allowedPorts: [22] } }));
+        const allowed = await runCli(["plan", file, "--json", "--policy-config", config]);
+        assert.strictEqual(allowed.code, 0, allowed.stdout);
+        fs.writeFileSync(config, JSON.stringify({ "secgroup-world-open": "loud" }));
+        const bad = await runCli(["plan", file, "--policy-config", config]);
+        assert.strictEqual(bad.code, 2);
+        assert.match(bad.stderr, /pack\.json: not a policy pack configuration: policy secgroup-world-open: "loud" is not an enforcement level/);
+    });
+
     it("runs as the installed command too (bin, exit code, unreadable input)", () => {
         const ok = runBin(["plan", "--stack", "dev", "--format", "markdown"]);
         assert.strictEqual(ok.code, 0, ok.stderr);

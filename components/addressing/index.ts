@@ -15,5 +15,7 @@ export * from "./rules/kubernetes";
 export * from "./rules/calico";
 export * from "./rules/neutron";
 export * from "./rules/ranges";
+export * from "./rules/security";
+export * from "./rules/bounds";
 export * from "./summary";
 export * from "./rules/changes";

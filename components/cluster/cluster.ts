@@ -2,6 +2,7 @@
  * The whole cluster from the stack configuration: address plan → network → PKI → API
  * endpoint → machines (user-data per node) → Kubernetes access → Calico.
  */
+import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { familyFacts, IpFamily } from "../addressing/family";
@@ -16,11 +17,13 @@ import { keys, NAMESPACE } from "../config/keys";
 import { loadConfig } from "../config/load";
 import { CONFIG_SCHEMA } from "../config/schema";
 import { ClusterConfig } from "../config/types";
+import { Calico, CalicoFamilyArgs, CalicoIpPool } from "../calico";
 import { ApiEndpoint } from "../endpoint";
+import { ClusterApi } from "../kubernetes";
 import { NodePool } from "../machines";
 import { Network } from "../network";
 import { PodRangesArgs } from "../network/types";
-import { buildKubeconfig, ClusterPki, PKI_DEFAULTS } from "../pki";
+import { BootstrapTokenSecret, buildKubeconfig, ClusterPki, PKI_DEFAULTS } from "../pki";
 import { ClusterConfigArgs } from "./configArgs";
 
 /** Arguments of the Cluster component: the stack configuration, plus what the last deployment left. */
@@ -32,6 +35,20 @@ export interface ClusterArgs extends ClusterConfigArgs {
      * program reads it from a StackReference to its own stack.
      */
     previousAddressPlan?: pulumi.Input<string>;
+    /**
+     * The `calicoPools` output of this stack's last deployment, as JSON text. With it, a change
+     * of a pool's CIDR or block size (immutable in Calico) is refused with the key to fix
+     * instead of a failed rollout.
+     */
+    previousCalicoPools?: pulumi.Input<string>;
+    /**
+     * Install Calico (and the long-lived join token) through the Kubernetes API once it
+     * answers. Default true. Without it the cluster comes up without a pod network; install
+     * one yourself with the `kubeconfig` output.
+     */
+    installCalico?: boolean;
+    /** How long `pulumi up` waits for the API to answer `/readyz`, in seconds. Default 1200. */
+    apiReadinessTimeoutSeconds?: number;
 }
 
 /** One machine of the cluster. */
@@ -56,11 +73,14 @@ const CHANGE_KEYS: ChangeKeys = {
     allow: keys.allowRangeChanges,
 };
 
+/** Arguments that are not configuration keys. */
+const NON_CONFIG_ARGS = new Set(["previousAddressPlan", "previousCalicoPools", "installCalico", "apiReadinessTimeoutSeconds"]);
+
 /** The raw configuration map the loader reads, from component arguments. */
 export function configFromArgs(args: ClusterArgs): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(args)) {
-        if (name === "previousAddressPlan" || value === undefined) continue;
+        if (NON_CONFIG_ARGS.has(name) || value === undefined) continue;
         raw[`${NAMESPACE}:${name}`] = value;
     }
     return raw;
@@ -142,6 +162,10 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly nodes: pulumi.Output<ClusterNode[]>;
     /** Neutron network id. */
     public readonly networkId: pulumi.Output<string>;
+    /** The Calico IP pools as applied (the next deployment checks them against its own). */
+    public readonly calicoPools?: pulumi.Output<CalicoIpPool[]>;
+    /** The tigera-operator Helm release's status. */
+    public readonly calicoReleaseStatus?: pulumi.Output<kubernetes.types.output.helm.v3.ReleaseStatus>;
 
     constructor(name: string, args: ClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const design = designCluster(name, args);
@@ -156,6 +180,8 @@ export class Cluster extends pulumi.ComponentResource {
         this.apiFloatingIp = out.apiFloatingIp;
         this.nodes = out.nodes;
         this.networkId = out.networkId;
+        this.calicoPools = out.calicoPools;
+        this.calicoReleaseStatus = out.calicoReleaseStatus;
         this.registerOutputs({
             addressPlan: out.addressPlan,
             kubeconfig: out.kubeconfig,
@@ -165,6 +191,8 @@ export class Cluster extends pulumi.ComponentResource {
             apiFloatingIp: out.apiFloatingIp,
             nodes: out.nodes,
             networkId: out.networkId,
+            calicoPools: out.calicoPools,
+            calicoReleaseStatus: out.calicoReleaseStatus,
         });
     }
 }
@@ -179,6 +207,8 @@ export interface ClusterOutputs {
     readonly apiFloatingIp?: pulumi.Output<string>;
     readonly nodes: pulumi.Output<ClusterNode[]>;
     readonly networkId: pulumi.Output<string>;
+    readonly calicoPools?: pulumi.Output<CalicoIpPool[]>;
+    readonly calicoReleaseStatus?: pulumi.Output<kubernetes.types.output.helm.v3.ReleaseStatus>;
     readonly network: Network;
     readonly pki: ClusterPki;
     readonly endpoint: ApiEndpoint;
@@ -346,9 +376,8 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     const apiEndpointIPv4 = nodeFamilies.includes("IPv4") ? (loadBalanced ? endpoint.vipAddressIPv4 : ownAddress("IPv4")) : undefined;
     const apiEndpointIPv6 = nodeFamilies.includes("IPv6") ? (loadBalanced ? endpoint.vipAddressIPv6 : ownAddress("IPv6")) : undefined;
     const fallbackHost = primary === "IPv4" ? apiEndpointIPv4 ?? apiEndpointIPv6 : apiEndpointIPv6 ?? apiEndpointIPv4;
-    const url = pulumi
-        .all([endpoint.kubeconfigHost, fallbackHost])
-        .apply(([host, fallback]) => apiServerUrl((host ?? fallback) as string));
+    const clientHost = pulumi.all([endpoint.kubeconfigHost, fallbackHost]).apply(([host, fallback]) => (host ?? fallback) as string);
+    const url = clientHost.apply(apiServerUrl);
     const kubeconfig = pulumi.secret(
         pulumi.all([url, pki.caCertPem, pki.adminCertPem, pki.adminKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
             buildKubeconfig({ clusterName, server, caCertPem, userName: PKI_DEFAULTS.adminUser, clientCertPem, clientKeyPem }),
@@ -370,7 +399,60 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             ),
         );
 
+    // Through the API, once it answers: the long-lived join token and Calico. The provider
+    // waits for /readyz, and so does everything created with it.
+    let calico: Calico | undefined;
+    if (args.installCalico !== false) {
+        const api = new ClusterApi(
+            name,
+            {
+                kubeconfig,
+                endpoint: clientHost,
+                clusterCaCertPem: pki.caCertPem,
+                readinessTimeoutSeconds: args.apiReadinessTimeoutSeconds,
+                // A replaced control plane waits for the API again before anything is applied.
+                readinessTriggers: controlPlane.instanceIds,
+            },
+            opts,
+        );
+        new BootstrapTokenSecret(
+            `${name}-join-token`,
+            { tokenId: pki.joinTokenId, tokenSecret: pki.joinTokenSecret, description: `dualstack join token of cluster ${clusterName}` },
+            { ...opts, provider: api.provider },
+        );
+        const calicoFamily = (family: IpFamily): CalicoFamilyArgs => {
+            const cluster = familyPlan(shape, family);
+            const lower = familyFacts(family).lowerSuffix;
+            return {
+                podCidr: cluster ? rangeOf((p) => familyPlan(p, family)?.pods.cidr.text) : undefined,
+                nodeSubnetCidr: subnetCidrs[lower],
+                blockSize: cluster?.calico.blockSize,
+                encapsulation: cluster?.calico.encapsulation,
+                natOutgoing: cluster?.calico.natOutgoing,
+            };
+        };
+        calico = new Calico(
+            name,
+            {
+                kubernetesProvider: api.provider,
+                kubeconfig,
+                ipFamilies: [...shape.ipFamilies],
+                ...nodeFamilyArgs([...new Set([...shape.ipFamilies, ...nodeFamilies])], calicoFamily),
+                version: config.calico.version,
+                bgp: config.calico.bgp,
+                proxyMode: config.kubernetes.proxyMode,
+                blockMetadata: config.calico.blockMetadata,
+                previousPools: pulumi
+                    .output(args.previousCalicoPools)
+                    .apply((json) => (json ? (JSON.parse(json) as CalicoIpPool[]) : [])),
+            },
+            opts,
+        );
+    }
+
     return {
+        calicoPools: calico?.pools,
+        calicoReleaseStatus: calico?.releaseStatus,
         addressPlan,
         kubeconfig,
         apiServerUrl: url,

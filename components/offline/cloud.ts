@@ -38,6 +38,8 @@ export interface RecordedResource {
     readonly outputs: Record<string, unknown>;
     /** Names of outputs that are secret (secret inputs and the resource's additionalSecretOutputs). */
     readonly secretOutputs: ReadonlySet<string>;
+    /** A component's registered outputs (registerOutputs), secrets unwrapped; unknowns in preview stay Pulumi's unknown marker. */
+    readonly registeredOutputs?: Record<string, unknown>;
     readonly id?: string;
     /** Milliseconds since the cloud was created: when registration began and ended. */
     readonly startedAt: number;
@@ -140,6 +142,13 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         this.pendingMeta.set(key, [...(this.pendingMeta.get(key) ?? []), meta]);
     }
 
+    /** Called by the monitor when a component registers its outputs. */
+    noteRegisteredOutputs(urn: string, outputs: Record<string, unknown>): void {
+        const index = this.resources.findIndex((r) => r.urn === urn);
+        if (index < 0) return;
+        this.resources[index] = { ...this.resources[index], registeredOutputs: unwrapSecrets(outputs).value as Record<string, unknown> };
+    }
+
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const startedAt = Date.now() - this.epoch;
         const key = `${args.type}::${args.name}`;
@@ -177,9 +186,12 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             finishedAt: Date.now() - this.epoch,
         });
         // Inputs that were secret stay secret in the outputs, and so do the outputs the
-        // resource declares secret (additionalSecretOutputs), as the engine does.
+        // resource declares secret (additionalSecretOutputs), as the engine does. An unknown
+        // one stays unknown: a secret marker without a value would never resolve.
         const state: Record<string, unknown> = { ...outputs };
-        for (const name of secretOutputs) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        for (const name of secretOutputs) {
+            if (outputs[name] !== undefined) state[name] = { [SECRET_SIG_KEY]: SECRET_SIG, value: outputs[name] };
+        }
         return { id, state: args.custom === false ? {} : state };
     }
 

@@ -17,6 +17,12 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
 }
 
+/** The fields of RegisterResourceOutputsRequest the monitor reads. */
+interface OutputsRequest {
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): unknown } | undefined;
+}
+
 class RecordingMonitor extends MockMonitor {
     constructor(private readonly cloud: OfflineCloud) {
         super(cloud);
@@ -32,6 +38,12 @@ class RecordingMonitor extends MockMonitor {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
         return super.registerResource(req, callback);
+    }
+
+    /** A component's registerOutputs: what the engine keeps as the component's outputs. */
+    override registerResourceOutputs(req: OutputsRequest, callback: (err: unknown, response: unknown) => void): void {
+        this.cloud.noteRegisteredOutputs(req.getUrn(), (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+        super.registerResourceOutputs(req, callback);
     }
 
     /** The URN MockMonitor gives a resource (same scheme as its private newUrn). */

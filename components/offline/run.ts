@@ -16,6 +16,8 @@ export interface OfflineRunOptions extends OfflineCloudOptions {
     readonly config: Readonly<Record<string, unknown>>;
     /** Preview: unknown values stay unknown. */
     readonly preview?: boolean;
+    /** Print what the program logs (pulumi.log) instead of only returning it. Default false. */
+    readonly printLogs?: boolean;
 }
 
 export interface OfflineRunResult {
@@ -26,6 +28,8 @@ export interface OfflineRunResult {
     readonly secretOutputs: ReadonlySet<string>;
     /** Errors the program raised, in order. */
     readonly errors: Error[];
+    /** What the program logged through pulumi.log (`warning: …`), in order. */
+    readonly logs: string[];
 }
 
 /** The engine's view of a config map: namespaced keys, every value a string (JSON for non-strings). */
@@ -74,6 +78,18 @@ export async function runOffline(
     await installOfflineCloud(cloud, { project: options.project ?? NAMESPACE, stack: options.stack, preview: options.preview });
     pulumi.runtime.setAllConfig(engineConfig(options.config));
     const errors: Error[] = [];
+    // Without an engine, pulumi.log writes to the console; keep those lines with the run.
+    const logs: string[] = [];
+    const console_ = { log: console.log, warn: console.warn, error: console.error };
+    if (!options.printLogs) {
+        for (const level of ["log", "warn", "error"] as const) {
+            console[level] = (...parts: unknown[]) => {
+                const line = parts.map(String).join(" ");
+                if (/^(debug|info|warning|error): \[runtime\] /.test(line)) logs.push(line.replace(" [runtime]", ""));
+                else console_[level](...parts);
+            };
+        }
+    }
     const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", onRejection);
     const outputs: Record<string, unknown> = {};
@@ -97,6 +113,7 @@ export async function runOffline(
             seen = errors.length;
         }
         process.off("unhandledRejection", onRejection);
+        Object.assign(console, console_);
     }
-    return { cloud, outputs, secretOutputs, errors };
+    return { cloud, outputs, secretOutputs, errors, logs };
 }

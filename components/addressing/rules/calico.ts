@@ -160,3 +160,43 @@ export function checkCalicoKubernetesVersion(calicoVersion: string, kubernetesVe
         ),
     ];
 }
+
+/**
+ * `calico-pool-immutable`: Calico cannot change the CIDR or the block size of an existing IP pool
+ * (libcalico-go keeps both for the life of the pool; the operator refuses such an edit and the
+ * pool stays as it was). `previous` is the pool as applied last time, `next` the new one, of the
+ * same family.
+ */
+export function checkCalicoPoolImmutable(
+    previous: Pick<PoolInput, "cidr" | "blockSize">,
+    next: Pick<PoolInput, "cidr" | "blockSize">,
+    paths: Pick<PoolPaths, "cidr" | "blockSize">,
+): Finding[] {
+    const findings: Finding[] = [];
+    const family = next.cidr.family;
+    const migrate =
+        "or migrate deliberately: add a second pool, move the pods to it, disable and delete the old one " +
+        "(https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools)";
+    if (previous.cidr.text !== next.cidr.text) {
+        findings.push(
+            error(
+                "calico-pool-immutable",
+                paths.cidr,
+                `${paths.cidr} changes the Calico ${family} pool from ${previous.cidr.text} to ${next.cidr.text}, but the CIDR ` +
+                    `of an existing Calico IP pool cannot change: the operator would refuse the edit and every pod would keep ` +
+                    `its old address. Keep ${previous.cidr.text}, ${migrate}.`,
+            ),
+        );
+    } else if (previous.blockSize !== next.blockSize) {
+        findings.push(
+            error(
+                "calico-pool-immutable",
+                paths.blockSize,
+                `${paths.blockSize} changes the block size of the Calico ${family} pool ${next.cidr.text} from ` +
+                    `/${previous.blockSize} to /${next.blockSize}, but the block size of an existing Calico IP pool cannot ` +
+                    `change (nodes already own blocks of the old size). Keep ${previous.blockSize}, ${migrate}.`,
+            ),
+        );
+    }
+    return findings;
+}

@@ -1,0 +1,135 @@
+/**
+ * `ClusterApi`: the way into a new cluster's Kubernetes API. A Kubernetes provider built from
+ * the admin kubeconfig, which depends on a bounded wait until the API server answers `/readyz`,
+ * so every Kubernetes resource created through the provider waits for the API first.
+ */
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ApiReadiness, readyzUrl } from "./readiness";
+
+/** Defaults of the readiness wait. */
+export const CLUSTER_API_DEFAULTS = {
+    port: 6443,
+    /** VMs boot, cloud-init installs packages, kubeadm init runs: 20 minutes leaves room for slow clouds. */
+    readinessTimeoutSeconds: 1200,
+    readinessIntervalSeconds: 10,
+} as const;
+
+/** Arguments of {@link ClusterApi}. */
+export interface ClusterApiArgs {
+    /** The admin kubeconfig (kept secret). Its `server` should point at `endpoint`. */
+    kubeconfig: pulumi.Input<string>;
+    /**
+     * The API endpoint as nodes and kubeconfig see it: an address of either family (IPv6 without
+     * brackets) or a DNS name, without scheme or port. `/readyz` is polled at `https://<endpoint>:<port>`.
+     */
+    endpoint: pulumi.Input<string>;
+    /** The API server's port. Default 6443. */
+    port?: number;
+    /** PEM of the cluster CA; the wait verifies the API server's certificate against it. */
+    clusterCaCertPem: pulumi.Input<string>;
+    /** Seconds to wait for `/readyz` before failing the deployment. Default 1200. */
+    readinessTimeoutSeconds?: number;
+    /** Seconds between attempts. Default 10. */
+    readinessIntervalSeconds?: number;
+    /**
+     * Values whose change makes the wait run again, e.g. the control-plane instance ids. Passing
+     * them also makes the Kubernetes resources depend on the machines, so `pulumi destroy` removes
+     * those resources while the API still answers.
+     */
+    readinessTriggers?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** What {@link createClusterApi} builds. */
+export interface ClusterApiParts {
+    readonly readiness: ApiReadiness;
+    readonly provider: kubernetes.Provider;
+    readonly readyzUrl: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+}
+
+/** Check the plain arguments; throws with a message naming the argument, the value and the limit. */
+export function validateClusterApiArgs(args: ClusterApiArgs): void {
+    const port = args.port ?? CLUSTER_API_DEFAULTS.port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`ClusterApi port is ${port}; it must be an integer from 1 to 65535 (the API server listens on 6443).`);
+    }
+    const timeout = args.readinessTimeoutSeconds ?? CLUSTER_API_DEFAULTS.readinessTimeoutSeconds;
+    const interval = args.readinessIntervalSeconds ?? CLUSTER_API_DEFAULTS.readinessIntervalSeconds;
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+        throw new Error(`ClusterApi readinessTimeoutSeconds is ${timeout}; it must be a positive number of seconds (default 1200).`);
+    }
+    if (!Number.isFinite(interval) || interval <= 0 || interval > timeout) {
+        throw new Error(
+            `ClusterApi readinessIntervalSeconds is ${interval}; it must be positive and at most readinessTimeoutSeconds (${timeout}).`,
+        );
+    }
+    if (typeof args.endpoint === "string") validateEndpoint(args.endpoint);
+}
+
+function validateEndpoint(endpoint: string): string {
+    if (endpoint === "" || endpoint.includes("/") || /^\[.*\]:\d+$/.test(endpoint) || /^[^:]+:\d+$/.test(endpoint)) {
+        throw new Error(
+            `ClusterApi endpoint is "${endpoint}"; give the host only (an address or DNS name, IPv6 without brackets), ` +
+                `without scheme or port: the port is the "port" argument.`,
+        );
+    }
+    return endpoint;
+}
+
+/** Build the readiness wait and the provider that depends on it. */
+export function createClusterApi(name: string, args: ClusterApiArgs, parent: pulumi.Resource): ClusterApiParts {
+    validateClusterApiArgs(args);
+    const port = args.port ?? CLUSTER_API_DEFAULTS.port;
+    const url = pulumi.output(args.endpoint).apply((endpoint) => readyzUrl(validateEndpoint(endpoint), port));
+    const readiness = new ApiReadiness(
+        `${name}-readyz`,
+        {
+            url,
+            caCertPem: args.clusterCaCertPem,
+            timeoutSeconds: args.readinessTimeoutSeconds ?? CLUSTER_API_DEFAULTS.readinessTimeoutSeconds,
+            intervalSeconds: args.readinessIntervalSeconds ?? CLUSTER_API_DEFAULTS.readinessIntervalSeconds,
+            triggers: args.readinessTriggers,
+        },
+        { parent },
+    );
+    const kubeconfig = pulumi.secret(args.kubeconfig);
+    const provider = new kubernetes.Provider(
+        `${name}-provider`,
+        {
+            kubeconfig,
+            // Server-side apply: the Installation CRD (~1.4 MB) is too large for a client-side
+            // apply's last-applied annotation. It is the provider's default; stated because it matters.
+            enableServerSideApply: true,
+        },
+        { parent, dependsOn: [readiness] },
+    );
+    return { readiness, provider, readyzUrl: url, kubeconfig };
+}
+
+/**
+ * The Kubernetes API of a new cluster: `provider` is a Kubernetes provider built from the admin
+ * kubeconfig that depends on a wait until `/readyz` answers (bounded by `readinessTimeoutSeconds`),
+ * so resources created with it are sent only once the API server is ready.
+ */
+export class ClusterApi extends pulumi.ComponentResource {
+    /** Kubernetes provider for the cluster; use it (`{ provider }`) for every Kubernetes resource. */
+    public readonly provider: kubernetes.Provider;
+    /** The readiness wait (a dynamic resource); add it to `dependsOn` where a provider is not used. */
+    public readonly readiness: ApiReadiness;
+    /** The admin kubeconfig (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The URL the wait polls. */
+    public readonly readyzUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateClusterApiArgs(args);
+        super("dualstack:index:ClusterApi", name, {}, opts);
+        const parts = createClusterApi(name, args, this);
+        this.provider = parts.provider;
+        this.readiness = parts.readiness;
+        this.kubeconfig = parts.kubeconfig;
+        this.readyzUrl = parts.readyzUrl;
+        this.registerOutputs({ kubeconfig: this.kubeconfig, readyzUrl: this.readyzUrl });
+    }
+}

@@ -1,0 +1,32 @@
+/**
+ * Every policy of the pack, in the order `pulumi preview` lists them. index.ts hands this list
+ * to the PolicyPack; tests import it without starting the policy server.
+ */
+import { Policies } from "@pulumi/policy";
+import { calicoIpPools, calicoIpv6NatOutgoing, calicoPoolsInPodRange } from "./calico";
+import { controlPlaneAntiAffinity } from "./compute";
+import { neutronSubnetAccepted, neutronSubnetSize } from "./network";
+import { icmpv6Allowed, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "./security";
+import { podRangeNodeMask, rangesDisjoint, serviceRangeSize } from "./stack";
+
+export const policies: Policies = [
+    // Address plan (stack).
+    rangesDisjoint,
+    serviceRangeSize,
+    podRangeNodeMask,
+    // Neutron subnets.
+    neutronSubnetAccepted,
+    neutronSubnetSize,
+    // Security groups and ports.
+    secgroupWorldOpen,
+    secgroupRuleFamily,
+    icmpv6Allowed,
+    portSecurityEnabled,
+    portPodAddressPairs,
+    // Calico.
+    calicoIpPools,
+    calicoPoolsInPodRange,
+    calicoIpv6NatOutgoing,
+    // Compute.
+    controlPlaneAntiAffinity,
+];

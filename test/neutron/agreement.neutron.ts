@@ -12,6 +12,7 @@ import { IpFamily } from "../../components/addressing/family";
 import { Finding } from "../../components/addressing/findings";
 import { checkCidr } from "../../components/addressing/rules/cidr";
 import { checkNeutronSubnet, NeutronSubnetInput } from "../../components/addressing/rules/neutron";
+import { checkSecurityRuleFamily } from "../../components/addressing/rules/security";
 import { usableNodeAddresses } from "../../components/addressing/capacity";
 import { keys } from "../../components/config/keys";
 import { securityGroupRules } from "../../components/network/rules";
@@ -29,6 +30,13 @@ const PROJECT = "dualstack-agreement";
 /** Paths our rules name, as `dualstack check` names them. */
 const PATHS = { cidr: "dualstack:network.ipv6Cidr", addressMode: keys.ipv6AddressMode, raMode: keys.ipv6RaMode };
 const PATHS_IPV4 = { ...PATHS, cidr: keys.nodeCidr("IPv4") };
+/** Paths of a security-group rule's fields, as the policy pack names them. */
+const RULE_PATHS = { ethertype: "rule.ethertype", protocol: "rule.protocol", remoteIpPrefix: "rule.remoteIpPrefix" };
+
+/** Drop undefined fields: Neutron refuses explicit nulls for most of them. */
+function defined(fields: Json): Json {
+    return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
 
 /** A subnet as the cases write it: Neutron's field names. */
 interface SubnetFields {
@@ -92,6 +100,8 @@ function expectOurs(findings: Finding[], rule: string, mentions: readonly string
 interface RefusedCase {
     readonly title: string;
     readonly subnet: SubnetFields;
+    /** Our findings for it; default: our Neutron subnet rules. */
+    readonly ours?: () => Finding[];
     /** Neutron's message (HTTP 400). */
     readonly neutron: RegExp;
     /** Our rule for the same input, and what its message names: the value and the limit. */
@@ -218,6 +228,31 @@ const REFUSED: readonly RefusedCase[] = [
         mentions: ["0.0.0.0/8", "all-zero address"],
         config: networkConfig({ ipv4Cidr: "0.0.0.0/8" }),
     },
+    ...(
+        [
+            [4, "fd00:60::/64", "IPv4"],
+            [6, "10.60.0.0/24", "IPv6"],
+        ] as const
+    ).map(
+        ([version, cidr, family]): RefusedCase => ({
+            title: `${cidr} as an IPv${version} subnet`,
+            subnet: { ip_version: version, cidr },
+            ours: () => checkCidr(cidr, family, keys.nodeCidr(family)).findings,
+            neutron: new RegExp(`cidr '${cidr}' does not match the ip_version '${version}'`),
+            rule: "cidr-family-mismatch",
+            mentions: [cidr, family],
+            config: networkConfig({ [family === "IPv4" ? "ipv4Cidr" : "ipv6Cidr"]: cidr }),
+        }),
+    ),
+    {
+        title: "a prefix length beyond the family's bits (10.61.0.0/33)",
+        subnet: { ip_version: 4, cidr: "10.61.0.0/33" },
+        ours: () => checkCidr("10.61.0.0/33", "IPv4", keys.nodeCidr("IPv4")).findings,
+        neutron: /10\.61\.0\.0\/33 is not in a CIDR format/,
+        rule: "cidr-invalid",
+        mentions: ["10.61.0.0/33", "between 0 and 32"],
+        config: networkConfig({ ipv4Cidr: "10.61.0.0/33" }),
+    },
     {
         title: "an IPv6 /0",
         subnet: { ip_version: 6, cidr: "::/0" },
@@ -293,7 +328,7 @@ describe("Neutron agreement: our Neutron rules against the real Neutron", functi
                 const error = await refusal(createSubnet(neutron, { ...c.subnet }));
                 assert.strictEqual(error.status, 400, error.message);
                 assert.match(error.neutronMessage, c.neutron);
-                expectOurs(ourSubnetFindings(c.subnet), c.rule, c.mentions);
+                expectOurs(c.ours?.() ?? ourSubnetFindings(c.subnet), c.rule, c.mentions);
                 if (c.config !== undefined) {
                     const rule = c.config.rule ?? c.rule;
                     const finding = evaluate(c.config.overrides).all.find((f) => f.rule === rule && f.severity === "error");
@@ -443,33 +478,69 @@ describe("Neutron agreement: our Neutron rules against the real Neutron", functi
                 await neutron.remove("security-group-rules", existing.id as string);
             }
         });
-        const rule = (fields: Json) => neutron.create("security-group-rules", { security_group_id: group, direction: "ingress", ...fields }, PROJECT);
+        const createRule = (fields: Json) =>
+            neutron.create("security-group-rules", defined({ security_group_id: group, direction: "ingress", ...fields }), PROJECT);
+        /** The rule as our rules (and the policy pack) read an openstack SecGroupRule. */
+        const ourRuleFindings = (fields: { ethertype: string; protocol?: string; remote_ip_prefix?: string }) =>
+            checkSecurityRuleFamily(
+                { direction: "ingress", ethertype: fields.ethertype, protocol: fields.protocol, remoteIpPrefix: fields.remote_ip_prefix },
+                RULE_PATHS,
+            );
 
-        for (const [ethertype, prefix] of [
-            ["IPv6", "0.0.0.0/0"],
-            ["IPv4", "::/0"],
-            ["IPv6", "10.200.0.0/16"],
-        ] as const) {
-            it(`ethertype ${ethertype} with remote ${prefix}: Neutron refuses; our rule set never pairs a range with the other family`, async () => {
-                const error = await refusal(rule({ ethertype, remote_ip_prefix: prefix }));
-                assert.strictEqual(error.status, 400);
-                assert.match(error.neutronMessage, new RegExp(`Conflicting value ethertype ${ethertype} for CIDR ${prefix.replace(/\./g, "\\.")}`));
+        const refused: ReadonlyArray<{ title: string; fields: { ethertype: string; protocol?: string; remote_ip_prefix?: string }; neutron: RegExp; rule: string; mentions: string[] }> = [
+            ...(
+                [
+                    ["IPv6", "0.0.0.0/0"],
+                    ["IPv4", "::/0"],
+                    ["IPv6", "10.200.0.0/16"],
+                    ["IPv4", "2001:db8:100::/48"],
+                ] as const
+            ).map(([ethertype, prefix]) => ({
+                title: `ethertype ${ethertype} with remote ${prefix}`,
+                fields: { ethertype, remote_ip_prefix: prefix },
+                neutron: new RegExp(`Conflicting value ethertype ${ethertype} for CIDR ${prefix.replace(/\./g, "\\.")}`),
+                rule: "secgroup-ethertype-mismatch",
+                mentions: [ethertype, prefix, `Conflicting value ethertype ${ethertype} for CIDR ${prefix}`],
+            })),
+            // Every protocol Neutron takes with ethertype IPv6 only (securitygroups_db _validate_ethertype_and_protocol).
+            ...["ipv6-icmp", "icmpv6", "58", "ipv6-encap", "41", "ipv6-frag", "44", "ipv6-nonxt", "59", "ipv6-opts", "60", "ipv6-route", "43"].map((protocol) => ({
+                title: `ethertype IPv4 with protocol ${protocol}`,
+                fields: { ethertype: "IPv4", protocol },
+                neutron: new RegExp(`Invalid ethertype IPv4 for protocol ${protocol}\\.`),
+                rule: "secgroup-protocol-family-mismatch",
+                mentions: [`protocol is ${protocol}`, "IPv4", "icmp"],
+            })),
+            {
+                title: "ethertype IPv5",
+                fields: { ethertype: "IPv5" },
+                neutron: /Security group rule for ethertype 'IPv5' not supported\. Allowed values are \['IPv4', 'IPv6'\]/,
+                rule: "secgroup-ethertype-invalid",
+                mentions: ['"IPv5"', "IPv4 or IPv6"],
+            },
+        ];
+        for (const c of refused) {
+            it(`${c.title}: Neutron says HTTP 400, we report ${c.rule}`, async () => {
+                const error = await refusal(createRule(c.fields));
+                assert.strictEqual(error.status, 400, error.message);
+                assert.match(error.neutronMessage, c.neutron);
+                expectOurs(ourRuleFindings(c.fields), c.rule, c.mentions);
             });
         }
 
-        it("ethertype IPv4 with protocol ipv6-icmp: Neutron refuses", async () => {
-            const error = await refusal(rule({ ethertype: "IPv4", protocol: "ipv6-icmp" }));
-            assert.strictEqual(error.status, 400);
-            assert.match(error.neutronMessage, /Invalid ethertype IPv4 for protocol ipv6-icmp/);
-        });
+        const accepted: ReadonlyArray<{ title: string; fields: { ethertype: string; protocol?: string; remote_ip_prefix?: string }; stored: Json }> = [
+            { title: "ethertype in lower case with protocol icmp (Neutron stores IPv6 and ipv6-icmp)", fields: { ethertype: "ipv6", protocol: "icmp" }, stored: { ethertype: "IPv6", protocol: "ipv6-icmp" } },
+            { title: "a bare address as the remote (Neutron stores it as a /128)", fields: { ethertype: "IPv6", remote_ip_prefix: "fd00::1" }, stored: { remote_ip_prefix: "fd00::1/128" } },
+            { title: "host bits in the remote prefix (Neutron keeps them as written)", fields: { ethertype: "IPv4", protocol: "tcp", remote_ip_prefix: "10.0.0.5/24" }, stored: { remote_ip_prefix: "10.0.0.5/24" } },
+        ];
+        for (const c of accepted) {
+            it(`${c.title}: accepted by Neutron and by us`, async () => {
+                assert.deepStrictEqual(ourRuleFindings(c.fields), []);
+                const created = await createRule(c.fields);
+                for (const [field, value] of Object.entries(c.stored)) assert.strictEqual(created[field], value, field);
+            });
+        }
 
-        it("ethertype IPv5: Neutron refuses", async () => {
-            const error = await refusal(rule({ ethertype: "IPv5" }));
-            assert.strictEqual(error.status, 400);
-            assert.match(error.neutronMessage, /ethertype 'IPv5' not supported/);
-        });
-
-        it("our rule set puts every allowed range under its own family's ethertype, and ICMP under the family's protocol", async () => {
+        it("every rule of our rule set, both families, all encapsulations: our rules find nothing, and Neutron takes each one", async () => {
             const specs = securityGroupRules({
                 nodeFamilies: ["IPv4", "IPv6"],
                 pods: [
@@ -477,29 +548,29 @@ describe("Neutron agreement: our Neutron rules against the real Neutron", functi
                     { family: "IPv6", encapsulation: "None" },
                 ],
                 bgp: true,
-                apiAllowedCidrs: ["0.0.0.0/0", "::/0", "10.200.0.0/16", "2001:db8:100::/48"],
+                apiAllowedCidrs: ["10.200.0.0/16", "2001:db8:100::/48"],
                 sshAllowedCidrs: ["10.200.0.0/16", "2001:db8:100::/48"],
             });
+            const example: Record<string, Record<IpFamily, string>> = {
+                podRange: { IPv4: "10.244.0.0/16", IPv6: "fd00:244::/56" },
+                nodeSubnet: { IPv4: "10.0.0.0/22", IPv6: "fd00:1::/64" },
+            };
             for (const spec of specs) {
-                if (spec.remote.kind === "cidr") {
-                    const parsed = parseCidr(spec.remote.cidr);
-                    assert.ok(parsed.ok && parsed.cidr.family === spec.ethertype, `${spec.key}: ${spec.remote.cidr} under ${spec.ethertype}`);
-                }
-                if (spec.protocol === "icmp" || spec.protocol === "ipv6-icmp") {
-                    assert.strictEqual(spec.protocol, spec.ethertype === "IPv4" ? "icmp" : "ipv6-icmp", spec.key);
-                }
-            }
-            // Neutron takes every one of them (IP-in-IP as protocol 4, world-open API ranges included).
-            const members = group;
-            for (const spec of specs) {
-                await rule({
+                const remote = spec.remote;
+                const prefix = remote.kind === "cidr" ? remote.cidr : remote.kind in example ? example[remote.kind][spec.ethertype] : undefined;
+                assert.deepStrictEqual(
+                    checkSecurityRuleFamily({ direction: spec.direction, ethertype: spec.ethertype, protocol: spec.protocol, remoteIpPrefix: prefix }, RULE_PATHS),
+                    [],
+                    spec.key,
+                );
+                await createRule({
                     direction: spec.direction,
                     ethertype: spec.ethertype,
                     protocol: spec.protocol,
                     port_range_min: spec.portRangeMin,
                     port_range_max: spec.portRangeMax,
-                    remote_ip_prefix: spec.remote.kind === "cidr" ? spec.remote.cidr : spec.remote.kind === "podRange" ? (spec.ethertype === "IPv4" ? "10.244.0.0/16" : "fd00:244::/56") : spec.remote.kind === "nodeSubnet" ? (spec.ethertype === "IPv4" ? "10.0.0.0/22" : "fd00:1::/64") : undefined,
-                    remote_group_id: spec.remote.kind === "members" ? members : undefined,
+                    remote_ip_prefix: prefix,
+                    remote_group_id: remote.kind === "members" ? group : undefined,
                 });
             }
         });

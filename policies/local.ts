@@ -19,7 +19,7 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { error, Finding, warning } from "../components/addressing/findings";
-import { RecordedResource } from "../components/offline/cloud";
+import type { RecordedResource } from "../components/offline/cloud";
 
 /** Thrown by `notApplicable`, as the policy server's own NotApplicableError. */
 export class NotApplicable extends Error {

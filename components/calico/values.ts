@@ -74,36 +74,68 @@ export interface CalicoNetworkSpec extends CalicoNetworkDraft {
 export interface CalicoIpPool {
     /** `default-ipv4-ippool` / `default-ipv6-ippool` (the names the operator would generate). */
     name: string;
+    /** The pool's CIDR: the cluster's pod range of its family. */
     cidr: string;
+    /** Block size: the prefix length of the blocks Calico hands to nodes. */
     blockSize: number;
+    /** `None`, `IPIP`, `IPIPCrossSubnet`, `VXLAN` or `VXLANCrossSubnet`. */
     encapsulation: string;
     /** `Enabled` or `Disabled`. */
     natOutgoing: string;
+    /** Nodes that take addresses from the pool (`all()`). */
     nodeSelector: string;
 }
 
 /** `nodeAddressAutodetectionV4/V6`: always `cidrs`, never first-found. */
 export interface NodeAddressAutodetection {
+    /** The node subnet of the family: each node's address is the one inside it. */
     cidrs: string[];
 }
 
 /** `installation.calicoNetwork`. */
 export interface CalicoNetworkValues {
+    /** `Enabled` or `Disabled`. */
     bgp: string;
+    /** `Iptables` or `Nftables` (follows kube-proxy's mode). */
     linuxDataplane: string;
+    /** One pool per cluster family, primary first. */
     ipPools: CalicoIpPool[];
+    /** How Calico picks each node's IPv4 address. */
     nodeAddressAutodetectionV4?: NodeAddressAutodetection;
+    /** How Calico picks each node's IPv6 address. */
     nodeAddressAutodetectionV6?: NodeAddressAutodetection;
+}
+
+/** `installation.cni.ipam`. */
+export interface CalicoIpamValues {
+    /** `Calico`: Calico IPAM hands out the pod addresses. */
+    type: string;
+}
+
+/** `installation.cni`. */
+export interface CalicoCniValues {
+    /** `Calico`. */
+    type: string;
+    /** The IPAM plugin. */
+    ipam: CalicoIpamValues;
+}
+
+/** The chart's `installation` values, which the chart turns into `Installation.spec`. */
+export interface TigeraInstallationValues {
+    /** Whether the chart creates the Installation. */
+    enabled: boolean;
+    /** The CNI plugin and its IPAM. */
+    cni: CalicoCniValues;
+    /** Pools, BGP, dataplane and node address detection. */
+    calicoNetwork: CalicoNetworkValues;
+    /** The Calico CSI driver's kubelet plugin path; `None`: no CSI driver. */
+    kubeletVolumePluginPath: string;
 }
 
 /** The tigera-operator chart values dualstack sets (the chart's defaults fill the rest). */
 export interface TigeraOperatorValues {
-    installation: {
-        enabled: boolean;
-        cni: { type: string; ipam: { type: string } };
-        calicoNetwork: CalicoNetworkValues;
-        kubeletVolumePluginPath: string;
-    };
+    /** The chart's `installation` values: `Installation.spec`. */
+    installation: TigeraInstallationValues;
     /** False: the CRD chart owns the CRDs, so the operator must not rewrite them. */
     manageCRDs: boolean;
 }

@@ -146,8 +146,13 @@ function nodeFamilyArgs<T>(families: readonly IpFamily[], make: (family: IpFamil
  * machines bootstrapped by kubeadm, Calico.
  */
 export class Cluster extends pulumi.ComponentResource {
-    /** The address plan per family with capacity (also what the policy pack checks). */
-    public readonly addressPlan: pulumi.Output<PlanSummary>;
+    /**
+     * The address plan per family with capacity (also what the policy pack checks): an
+     * `addressing.PlanSummary`. Declared `any` so that other languages receive it as a JSON
+     * object: the schema inference cannot express its counts (a number, or a decimal string
+     * beyond 2^53).
+     */
+    public readonly addressPlan: pulumi.Output<any>;
     /** Admin kubeconfig. Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The API URL clients outside the cloud use (DNS name, floating IP, or the endpoint address). */

@@ -108,6 +108,13 @@ export function createClusterApi(name: string, args: ClusterApiArgs, parent: pul
 }
 
 /**
+ * Each ClusterApi's readiness wait. Held here rather than in a property: the cross-language
+ * schema lists every property of a component as an output, and other languages cannot refer
+ * to a dynamic resource.
+ */
+const readinessWaits = new WeakMap<ClusterApi, ApiReadiness>();
+
+/**
  * The Kubernetes API of a new cluster: `provider` is a Kubernetes provider built from the admin
  * kubeconfig that depends on a wait until `/readyz` answers (bounded by `readinessTimeoutSeconds`),
  * so resources created with it are sent only once the API server is ready.
@@ -115,8 +122,6 @@ export function createClusterApi(name: string, args: ClusterApiArgs, parent: pul
 export class ClusterApi extends pulumi.ComponentResource {
     /** Kubernetes provider for the cluster; use it (`{ provider }`) for every Kubernetes resource. */
     public readonly provider: kubernetes.Provider;
-    /** The readiness wait (a dynamic resource); add it to `dependsOn` where a provider is not used. */
-    public readonly readiness: ApiReadiness;
     /** The admin kubeconfig (secret). */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The URL the wait polls. */
@@ -127,9 +132,17 @@ export class ClusterApi extends pulumi.ComponentResource {
         super("dualstack:index:ClusterApi", name, {}, opts);
         const parts = createClusterApi(name, args, this);
         this.provider = parts.provider;
-        this.readiness = parts.readiness;
+        readinessWaits.set(this, parts.readiness);
         this.kubeconfig = parts.kubeconfig;
         this.readyzUrl = parts.readyzUrl;
         this.registerOutputs({ kubeconfig: this.kubeconfig, readyzUrl: this.readyzUrl });
+    }
+
+    /**
+     * The readiness wait (a dynamic resource); add it to `dependsOn` where a provider is not used
+     * (or depend on the ClusterApi itself, which waits for it too).
+     */
+    public get readiness(): ApiReadiness {
+        return readinessWaits.get(this) as ApiReadiness;
     }
 }

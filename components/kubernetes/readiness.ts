@@ -105,13 +105,18 @@ export async function waitForApiReady(options: ReadinessOptions): Promise<Readin
     const start = Date.now();
     const deadline = start + options.timeoutMs;
     const requestLimit = options.requestTimeoutMs ?? 10000;
+    // What to report when time is up: the last attempt, unless the deadline cut that one short
+    // (then it says nothing about the API) and an earlier attempt saw more.
+    let telling: ProbeResult | undefined;
     for (let attempt = 1; ; attempt++) {
-        const left = Math.max(1, deadline - Date.now());
-        const probe = await probeReadyz(options.url, options.caPem, Math.min(requestLimit, left));
+        const limit = Math.min(requestLimit, Math.max(1, deadline - Date.now()));
+        const probe = await probeReadyz(options.url, options.caPem, limit);
         if (probe.ready) return { attempts: attempt, waitedMs: Date.now() - start };
+        const cutShort = limit < requestLimit && (probe.errorCode === "CONNECT_TIMEOUT" || probe.errorCode === "RESPONSE_TIMEOUT");
+        if (!cutShort || telling === undefined) telling = probe;
         if (options.onAttempt) await options.onAttempt(probe, attempt);
         if (Date.now() + options.intervalMs >= deadline) {
-            throw new Error(readinessTimeoutMessage(options.url, options.timeoutMs, Date.now() - start, attempt, probe));
+            throw new Error(readinessTimeoutMessage(options.url, options.timeoutMs, Date.now() - start, attempt, telling));
         }
         await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }

@@ -111,10 +111,11 @@ export function checkAccepted(run: NeutronRun, view: NeutronView): string[] {
             problems.push(`router interface "${routerInterface.name}" (port ${routerInterface.id}) is not a port of router ${routerInterface.inputs.routerId}`);
         }
     }
+    const network = (run.config["dualstack:network"] ?? {}) as Json;
     const expectedCounts: Array<[string, number]> = [
-        [NEUTRON_TYPES.network, 1],
+        [NEUTRON_TYPES.network, network.existingNetwork === undefined ? 1 : 0],
         [NEUTRON_TYPES.subnet, planOf(run).nodeSubnets.length],
-        [NEUTRON_TYPES.router, 1],
+        [NEUTRON_TYPES.router, network.existingRouter === undefined ? 1 : 0],
         [NEUTRON_TYPES.routerInterface, planOf(run).nodeSubnets.length],
         [NEUTRON_TYPES.secGroup, 2],
     ];

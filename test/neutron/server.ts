@@ -60,8 +60,8 @@ export class NeutronStartError extends Error {
     }
 }
 
-function run(command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): { status: number; output: string } {
-    const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs, env, maxBuffer: 64 * 1024 * 1024 });
+function run(command: string, args: string[], timeoutMs: number): { status: number; output: string } {
+    const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
     if (result.error) return { status: -1, output: String(result.error.message) };
     return { status: result.status ?? -1, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
@@ -87,8 +87,11 @@ export function ensureNeutronInstalled(log: (line: string) => void = (l) => proc
     if (!root && !sudo) {
         throw new Error(`The Neutron suite needs Debian's ${NEUTRON_PACKAGE}, which is not installed, and this process is not root. ${INSTALL_HINT}`);
     }
-    const asRoot = (args: string[]) => (root ? run(args[0], args.slice(1), 600_000, env) : run("sudo", ["-n", ...args], 600_000, env));
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    // `env` sets the variable for apt-get also under sudo, which resets the environment.
+    const asRoot = (args: string[]) => {
+        const command = ["env", "DEBIAN_FRONTEND=noninteractive", ...args];
+        return root ? run(command[0], command.slice(1), 600_000) : run("sudo", ["-n", ...command], 600_000);
+    };
     const install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", NEUTRON_PACKAGE];
     log(`Neutron suite: ${install.join(" ")}`);
     let result = asRoot(install);

@@ -6,7 +6,8 @@
 import { cidr, findOverlaps, formatAddress, Labeled, overlaps } from "../components/addressing";
 import { StackFile } from "../components/config";
 import { checkStacks } from "../components/stack";
-import { round, Suite, SuiteResult, timeMedian } from "./harness";
+import { performance } from "perf_hooks";
+import { round, Row, Suite, SuiteResult, timeMedian, timeRuns } from "./harness";
 
 /** n distinct reserved ranges: IPv4 /27s in 100.64.0.0/10 and IPv6 /64s in 2001:db8::/32, shuffled. */
 export function reservedRanges(n: number): string[] {
@@ -45,38 +46,47 @@ function pairwise(ranges: Labeled<number>[]): number {
     return found;
 }
 
+function timeOnce(fn: () => unknown): number {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+}
+
 export const checkSuite: Suite = {
     name: "check",
     async run(): Promise<SuiteResult> {
-        const rows = [];
-        const times = new Map<number, number>();
+        const rows: Row[] = [];
+        const best = new Map<number, number>();
         for (const n of [1_000, 10_000, 100_000]) {
             const file = stackWith(reservedRanges(n));
             let errors = 0;
-            const ms = await timeMedian(() => {
+            const check = await timeRuns(() => {
                 errors = checkStacks([file]).findings.filter((f) => f.severity === "error").length;
             }, n >= 100_000 ? 3 : 5);
             const labeled = reservedRanges(n).map((text, i) => ({ cidr: cidr(text), label: i }));
             const sweepMs = await timeMedian(() => findOverlaps(labeled), 3);
-            const pairwiseMs = n <= 10_000 ? await timeMedian(() => pairwise(labeled), 1) : NaN;
-            times.set(n, ms);
+            // One run, no warm-up: it is the slow contrast, not a figure to be precise about.
+            const pairwiseMs = n <= 10_000 ? timeOnce(() => pairwise(labeled)) : NaN;
+            best.set(n, check.best);
             rows.push({
-                reservedRanges: n,
-                checkMs: round(ms),
-                microsecondsPerRange: round((ms * 1000) / n),
-                sweepMs: round(sweepMs),
-                pairwiseMs: Number.isNaN(pairwiseMs) ? "not run (5e9 pairs)" : round(pairwiseMs),
+                "reserved ranges": n,
+                "check ms": round(check.median),
+                "best ms": round(check.best),
+                "µs/range": round((check.median * 1000) / n),
+                "sweep ms": round(sweepMs),
+                "pairwise ms": Number.isNaN(pairwiseMs) ? "not run (5e9 pairs)" : round(pairwiseMs),
                 errors,
             });
         }
-        const ratio = (times.get(100_000) ?? 0) / (times.get(10_000) ?? 1);
+        const ratio = (best.get(100_000) ?? 0) / (best.get(10_000) ?? 1);
         return {
             name: "check",
             title: "dualstack check with many reserved ranges (load, plan, every rule, overlap sweep)",
             rows,
+            notes: ["check ms = median, best ms = fastest run (the scaling check compares best times); sweep = findOverlaps alone; pairwise = comparing every pair, for contrast"],
             checks: [
                 {
-                    what: "check scales as n log n: 100,000 ranges cost at most 20x 10,000",
+                    what: "check scales as n log n: 100,000 ranges cost at most 20x 10,000 (best times)",
                     ok: ratio <= 20,
                     detail: `ratio ${round(ratio)}`,
                 },

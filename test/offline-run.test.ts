@@ -40,6 +40,40 @@ describe("runOffline", () => {
         assert.ok(result.errors.some((e) => e.message.includes("refused: dualstack:pods.ipv4Cidr")), result.errors.map((e) => e.message).join("\n"));
     });
 
+    it("delays registrations by type, components not at all, and records reads with their URN and dependents", async () => {
+        const asked: Array<[string, boolean]> = [];
+        const result = await runOffline(
+            () => {
+                const component = new pulumi.ComponentResource("dualstack:index:Latency", "lat-component");
+                const reference = new pulumi.StackReference("lat-ref", { name: "organization/dualstack/lat" }, { parent: component });
+                const id = new random.RandomId("lat-id", { byteLength: 4, keepers: { plan: reference.getOutput("addressPlan").apply(String) } }, { parent: component });
+                return { hex: id.hex };
+            },
+            {
+                stack: "lat",
+                config: {},
+                previousOutputs: { addressPlan: "p" },
+                latencyMs: (type, custom) => {
+                    asked.push([type, custom]);
+                    return type === "random:index/randomId:RandomId" ? 30 : 0;
+                },
+            },
+        );
+        assert.deepStrictEqual(result.errors, []);
+        assert.deepStrictEqual(asked.sort(), [
+            ["dualstack:index:Latency", false],
+            ["pulumi:pulumi:StackReference", true],
+            ["random:index/randomId:RandomId", true],
+        ]);
+        const id = result.cloud.named("lat-id");
+        assert.ok(id.finishedAt - id.startedAt >= 25, `${id.finishedAt - id.startedAt} ms`);
+        const reference = result.cloud.named("lat-ref");
+        assert.strictEqual(reference.urn, "urn:pulumi:lat::dualstack::dualstack:index:Latency$pulumi:pulumi:StackReference::lat-ref");
+        assert.strictEqual(reference.parent, result.cloud.named("lat-component").urn);
+        assert.deepStrictEqual(id.dependencies, [reference.urn]);
+        assert.deepStrictEqual(id.propertyDependencies.keepers, [reference.urn]);
+    });
+
     it("engineConfig namespaces bare keys and keeps strings", () => {
         assert.deepStrictEqual(engineConfig({ a: "x", "other:b": 3 }), { "dualstack:a": "x", "other:b": "3" });
     });

@@ -35,4 +35,21 @@ describe("offline cloud", () => {
         assert.ok(cloud.named("t-port2").secretInputs.has("description"));
         assert.strictEqual(eui64("fa:16:3e:12:34:56").toString(16), "f8163efffe123456");
     });
+
+    it("records through which input each dependency came", async () => {
+        const net = new openstack.networking.Network("t-pd-net", {});
+        const v4 = new openstack.networking.Subnet("t-pd-v4", { networkId: net.id, cidr: "10.2.0.0/24", ipVersion: 4 });
+        new openstack.networking.Port("t-pd-port", {
+            networkId: net.id,
+            fixedIps: [{ subnetId: v4.id }],
+            description: pulumi.interpolate`on ${v4.cidr}`,
+        });
+        await settle();
+        const port = cloud.named("t-pd-port", "openstack:networking/port:Port");
+        const names = (input: string) => (port.propertyDependencies[input] ?? []).map((urn) => urn.split("::").pop()).sort();
+        assert.deepStrictEqual(names("networkId"), ["t-pd-net"]);
+        assert.deepStrictEqual(names("fixedIps"), ["t-pd-v4"]);
+        assert.deepStrictEqual(names("description"), ["t-pd-v4"]);
+        assert.deepStrictEqual([...port.dependencies].map((urn) => urn.split("::").pop()).sort(), ["t-pd-net", "t-pd-v4"]);
+    });
 });

@@ -29,6 +29,8 @@ export interface RecordedResource {
     readonly parent?: string;
     /** URNs this resource depends on (explicit dependsOn and inputs' resources). */
     readonly dependencies: readonly string[];
+    /** For each top-level input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     readonly provider?: string;
     /** Inputs with secrets unwrapped. */
     readonly inputs: Record<string, unknown>;
@@ -51,6 +53,8 @@ export interface RegistrationMeta {
     readonly urn: string;
     readonly parent?: string;
     readonly dependencies: string[];
+    /** For each top-level input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
     readonly additionalSecretOutputs: string[];
 }
 
@@ -65,8 +69,8 @@ export interface OfflineCloudOptions {
     readonly stack?: string;
     /** Answer for the ULA global ID (RandomId named `*-ula-global-id`); default: the stand-in of the stack. */
     readonly ulaGlobalId?: string;
-    /** Delay per resource type, to simulate how long a cloud takes (benchmarks). */
-    readonly latencyMs?: (type: string) => number;
+    /** Delay per resource type, to simulate how long a cloud takes (benchmarks); `custom` is false for components. */
+    readonly latencyMs?: (type: string, custom: boolean) => number;
     /** Generate RSA keys of the requested size (slow); false uses 1024 bits. Default true. */
     readonly realRsaKeys?: boolean;
     /** The outputs a StackReference reads (the stack's last deployment); none when absent. */
@@ -153,7 +157,12 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         const startedAt = Date.now() - this.epoch;
         const key = `${args.type}::${args.name}`;
         const queue = this.pendingMeta.get(key) ?? [];
-        const meta: RegistrationMeta = queue.shift() ?? { urn: `urn:offline::${args.type}::${args.name}`, dependencies: [], additionalSecretOutputs: [] };
+        const meta: RegistrationMeta = queue.shift() ?? {
+            urn: `urn:offline::${args.type}::${args.name}`,
+            dependencies: [],
+            propertyDependencies: {},
+            additionalSecretOutputs: [],
+        };
         const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
         const inputs: Record<string, unknown> = {};
         const secretInputs = new Set<string>();
@@ -162,7 +171,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             inputs[name] = unwrapped.value;
             if (unwrapped.secret) secretInputs.add(name);
         }
-        const latency = this.options.latencyMs?.(args.type) ?? 0;
+        const latency = this.options.latencyMs?.(args.type, args.custom !== false) ?? 0;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
         const created = args.custom === false ? undefined : await this.provision(args.type, args.name, args.id || `${args.name}-id`, inputs);
         const id = created?.id;
@@ -176,6 +185,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             custom: args.custom !== false,
             parent: meta.parent,
             dependencies: meta.dependencies,
+            propertyDependencies: meta.propertyDependencies,
             provider: args.provider,
             inputs,
             secretInputs,

@@ -14,6 +14,8 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
+    /** Absent on ReadResourceRequest (a read, e.g. a StackReference). */
+    getPropertydependenciesMap?(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -29,15 +31,29 @@ class RecordingMonitor extends MockMonitor {
     }
 
     override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.note(req);
+        return super.registerResource(req, callback);
+    }
+
+    /** Reads (a StackReference, `Resource.get`) are recorded like registrations. */
+    override async readResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.note(req);
+        return super.readResource(req, callback);
+    }
+
+    private note(req: RegisterRequest): void {
         const parent = req.getParent() || undefined;
-        const urn = this.urnOf(parent, req.getType(), req.getName());
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap?.()?.forEach((deps, input) => {
+            propertyDependencies[input] = deps.getUrnsList();
+        });
         this.cloud.noteRegistration(req.getType(), req.getName(), {
-            urn,
+            urn: this.urnOf(parent, req.getType(), req.getName()),
             parent,
             dependencies: req.getDependenciesList(),
+            propertyDependencies,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
-        return super.registerResource(req, callback);
     }
 
     /** A component's registerOutputs: what the engine keeps as the component's outputs. */

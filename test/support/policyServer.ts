@@ -41,7 +41,10 @@ export interface ServedResource {
     readonly type: string;
     readonly name: string;
     readonly props: Record<string, unknown>;
+    /** Its parent among the other resources: a URN, or a name. */
     readonly parent?: string;
+    /** Its URN (recorded stacks, where names repeat across types); made from type and name when absent. */
+    readonly urn?: string;
 }
 
 function levelName(level: analyzerproto.EnforcementLevel): string {
@@ -154,14 +157,16 @@ export class PolicyServer {
     /** Analyze a whole stack (resources with their outputs). */
     async analyzeStack(resources: readonly ServedResource[]): Promise<Diagnostic[]> {
         const request = new analyzerproto.AnalyzeStackRequest();
-        const urns = new Map(resources.map((r) => [r.name, urnOf(r.type, r.name)]));
+        const urnOfServed = (r: ServedResource) => r.urn ?? urnOf(r.type, r.name);
+        const given = new Set(resources.map(urnOfServed));
+        const byName = new Map(resources.map((r) => [r.name, urnOfServed(r)]));
         request.setResourcesList(
             resources.map((r) => {
                 const resource = new analyzerproto.AnalyzerResource();
-                const parent = r.parent === undefined ? undefined : urns.get(r.parent);
+                const parent = r.parent === undefined ? undefined : given.has(r.parent) ? r.parent : byName.get(r.parent);
                 resource.setType(r.type);
                 resource.setName(r.name);
-                resource.setUrn(urnOf(r.type, r.name));
+                resource.setUrn(urnOfServed(r));
                 resource.setProperties(struct(r.props));
                 resource.setOptions(options(parent));
                 if (parent) resource.setParent(parent);

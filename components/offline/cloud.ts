@@ -77,6 +77,12 @@ export interface OfflineCloudOptions {
     readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
+/** A custom resource as a cloud answers its creation: the id and the outputs it computed. */
+export interface Provisioned {
+    readonly id: string;
+    readonly outputs: Record<string, unknown>;
+}
+
 interface SubnetState {
     readonly cidr: Cidr;
     readonly autoAddress: boolean;
@@ -105,7 +111,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     readonly calls: RecordedCall[] = [];
     private readonly subnets = new Map<string, SubnetState>();
-    private readonly ports = new Map<string, string[]>();
+    /** Fixed IPs per port id; instances and load balancers read their addresses from here. */
+    protected readonly ports = new Map<string, string[]>();
     private readonly keys = new Map<string, crypto.KeyPairSyncResult<string, string>>();
     private readonly pendingMeta = new Map<string, Array<RegistrationMeta>>();
     private floatingIps = 0;
@@ -166,8 +173,9 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         }
         const latency = this.options.latencyMs?.(args.type, args.custom !== false) ?? 0;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-        const id = args.custom === false ? undefined : args.id || `${args.name}-id`;
-        const computed = args.custom === false ? {} : this.compute(args.type, args.name, id as string, inputs);
+        const created = args.custom === false ? undefined : await this.provision(args.type, args.name, args.id || `${args.name}-id`, inputs);
+        const id = created?.id;
+        const computed = created?.outputs ?? {};
         const outputs = { ...inputs, ...computed };
         const secretOutputs = new Set([...secretInputs, ...meta.additionalSecretOutputs].filter((n) => n in outputs));
         this.resources.push({
@@ -197,11 +205,25 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         return { id, state: args.custom === false ? {} : state };
     }
 
-    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> | Promise<Record<string, unknown>> {
         const inputs = (unwrapSecrets(args.inputs ?? {}).value ?? {}) as Record<string, unknown>;
         this.calls.push({ token: args.token, inputs });
+        return this.answer(args.token, inputs);
+    }
+
+    /**
+     * Create one custom resource: the id and outputs the cloud answers with. A subclass may
+     * hand some types to a real service (the Neutron suite creates the networking resources
+     * in a real Neutron) and call this for the others.
+     */
+    protected provision(type: string, name: string, id: string, inputs: Record<string, unknown>): Provisioned | Promise<Provisioned> {
+        return { id, outputs: this.compute(type, name, id, inputs) };
+    }
+
+    /** The answer to an invoke (data source). A subclass may answer some tokens from a real service. */
+    protected answer(token: string, inputs: Record<string, unknown>): Record<string, unknown> | Promise<Record<string, unknown>> {
         const name = String(inputs.name ?? "resource");
-        switch (args.token) {
+        switch (token) {
             case "openstack:networking/getNetwork:getNetwork":
                 return { ...inputs, id: `${name}-id`, name, external: name === "public", subnets: [`${name}-subnet-id`] };
             case "openstack:networking/getRouter:getRouter":

@@ -66,12 +66,15 @@ async function resolve(value: unknown): Promise<{ value: unknown; secret: boolea
     return { value, secret: false };
 }
 
-/** Run `program` against a fresh offline cloud. */
+/**
+ * Run `program` against a fresh offline cloud, or against `cloud` when given (a subclass that
+ * hands some resource types to a real service).
+ */
 export async function runOffline(
     program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
     options: OfflineRunOptions,
+    cloud: OfflineCloud = new OfflineCloud(options),
 ): Promise<OfflineRunResult> {
-    const cloud = new OfflineCloud(options);
     await installOfflineCloud(cloud, { project: options.project ?? NAMESPACE, stack: options.stack, preview: options.preview });
     pulumi.runtime.setAllConfig(engineConfig(options.config));
     const errors: Error[] = [];

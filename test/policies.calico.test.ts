@@ -43,8 +43,8 @@ describe("#calico-ip-pools", () => {
                 "(dev-calico.values.installation.calicoNetwork.ipPools[0].blockSize); Calico IPAM refuses such a pool. Use a " +
                 "/122 or shorter range, or a block size of 124 or more.",
             '[cidr-host-bits] dev-calico.values.installation.calicoNetwork.ipPools[1].cidr is "10.11.0.1/16": bits are set after ' +
-                "the /16 prefix. Write 10.11.0.0/16 (or a longer prefix if a smaller range was meant): a range is written by its " +
-                "network address, as Calico and Neutron require.",
+                "the /16 prefix. Write 10.11.0.0/16 (or a longer prefix if a smaller range was meant): Calico refuses a range " +
+                "written otherwise, and Neutron would store the masked value in place of yours.",
         ]);
     });
 

@@ -68,7 +68,7 @@ describe("#neutron-subnet-accepted", () => {
         const hostBits = resourceArgs(Subnet, { networkId: "net", cidr: "10.0.0.5/24" }, { name: "s" });
         assert.deepStrictEqual(messages(await runResourcePolicy(policy, hostBits)), [
             '[cidr-host-bits] s.cidr is "10.0.0.5/24": bits are set after the /24 prefix. Write 10.0.0.0/24 (or a longer ' +
-                "prefix if a smaller range was meant): a range is written by its network address, as Calico and Neutron require.",
+                "prefix if a smaller range was meant): Calico refuses a range written otherwise, and Neutron would store the masked value in place of yours.",
         ]);
     });
 

@@ -63,7 +63,8 @@ export function checkCidr(text: string, family: IpFamily | undefined, path: stri
                     "cidr-host-bits",
                     path,
                     `${path} is "${text}": bits are set after the /${found.prefixLength} prefix. Write ${found.text} ` +
-                        `(or a longer prefix if a smaller range was meant): a range is written by its network address, as Calico and Neutron require.`,
+                        `(or a longer prefix if a smaller range was meant): Calico refuses a range written otherwise, and Neutron would store the ` +
+                        `masked value in place of yours.`,
                 ),
             ],
         };

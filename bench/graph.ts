@@ -4,19 +4,11 @@
  * then takes its own time (the `seconds` function decides; components usually take none).
  * Pure functions over recorded resources.
  */
+import type { RecordedResource } from "../components/offline/cloud";
 
-/** What the graph reads of a recorded resource (`RecordedResource` satisfies it). */
-export interface GraphResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly custom: boolean;
-    readonly parent?: string;
-    readonly dependencies: readonly string[];
-    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-    /** Provider reference, `<urn>::<id>`: the engine creates the provider before the resources that use it. */
-    readonly provider?: string;
-}
+/** What the graph reads of a recorded resource (propertyDependencies optional, for hand-made graphs in tests). */
+export type GraphResource = Pick<RecordedResource, "urn" | "type" | "name" | "custom" | "parent" | "dependencies" | "provider"> &
+    Partial<Pick<RecordedResource, "propertyDependencies">>;
 
 /** The URN of a provider reference (`<urn>::<id>`), or undefined for none. */
 export function providerUrn(reference: string | undefined): string | undefined {

@@ -110,6 +110,8 @@ describe("ApiEndpoint", () => {
             name: "demo-api-ipv4",
             description: "dualstack: Kubernetes API of demo over IPv4",
             vipPortId: "e-three-vip-ipv4-id",
+            vipSubnetId: "e-three-net-subnet-ipv4-id",
+            vipAddress: await valueOf(endpoint.vipAddressIPv4 as pulumi.Output<string>),
             tags,
         });
         assert.deepStrictEqual(cloud.named("e-three-listener-ipv4").inputs, {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { InvalidPlanError } from "../components/addressing/findings";
-import { addressOfFamily } from "../components/network";
+import { addressOnSubnet } from "../components/network";
 import {
     bootstrapRoles,
     familiesNeedingAddressPairs,
@@ -71,9 +71,14 @@ describe("NodePool layout (pure)", () => {
         });
     });
 
-    it("picks a port's address of each family", () => {
-        assert.strictEqual(addressOfFamily(["10.0.0.5", "fd00::5"], "IPv6"), "fd00::5");
-        assert.strictEqual(addressOfFamily(["fd00::5"], "IPv4"), undefined);
+    it("picks a port's address on its subnet, not an auto-address of another subnet", () => {
+        assert.strictEqual(addressOnSubnet(["10.0.0.5", "fd00::5"], "IPv6"), "fd00::5");
+        assert.strictEqual(addressOnSubnet(["fd00::5"], "IPv4"), undefined);
+        // Neutron added an address on a foreign SLAAC subnet first.
+        const ips = ["10.0.0.5", "fd99::f816:3eff:fe00:1", "fd00::5"];
+        assert.strictEqual(addressOnSubnet(ips, "IPv6"), "fd99::f816:3eff:fe00:1");
+        assert.strictEqual(addressOnSubnet(ips, "IPv6", "fd00::/64"), "fd00::5");
+        assert.strictEqual(addressOnSubnet(ips, "IPv6", "fd01::/64"), undefined);
     });
 
     it("names nodes <cluster>-<pool>-<index> and defaults the control plane's pool name", () => {

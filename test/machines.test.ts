@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidPlanError } from "../components/addressing/findings";
 import { IpFamily } from "../components/addressing/family";
@@ -23,6 +24,8 @@ interface ClusterOptions {
     workers?: number;
     encapsulation?: Partial<Record<IpFamily, string>>;
     ipv6AddressMode?: string;
+    /** A SLAAC subnet of someone else on the same network (Neutron gives every port an address there). */
+    foreignSlaac?: string;
 }
 
 interface BuiltCluster {
@@ -49,7 +52,19 @@ function buildCluster(name: string, o: ClusterOptions): BuiltCluster {
         externalNetworkName: "public",
     });
     const externalNetworkName = o.families.includes("IPv4") ? "public" : undefined;
-    const subnetIds = { ipv4: network.subnetIdIPv4, ipv6: network.subnetIdIPv6 };
+    const foreign =
+        o.foreignSlaac === undefined
+            ? undefined
+            : new openstack.networking.Subnet(`${name}-foreign`, {
+                  networkId: network.networkId,
+                  cidr: o.foreignSlaac,
+                  ipVersion: 6,
+                  ipv6AddressMode: "slaac",
+                  ipv6RaMode: "slaac",
+              });
+    // With a foreign subnet, the machines' ports come after it, as on a network that had it before.
+    const after = (id: pulumi.Output<string> | undefined) => (id === undefined || foreign === undefined ? id : pulumi.all([id, foreign.id]).apply(([v]) => v));
+    const subnetIds = { ipv4: after(network.subnetIdIPv4), ipv6: after(network.subnetIdIPv6) };
     const endpoint = new ApiEndpoint(`${name}-api`, {
         clusterName: name,
         controlPlaneCount: o.controlPlanes,
@@ -82,6 +97,7 @@ function buildCluster(name: string, o: ClusterOptions): BuiltCluster {
         availabilityZone: "az1",
         networkId: network.networkId,
         subnetIds,
+        subnetCidrs: { ipv4: network.subnetCidrIPv4, ipv6: network.subnetCidrIPv6 },
         podRanges,
         bootstrap: secretBootstrap,
     };
@@ -217,6 +233,29 @@ describe("NodePool", () => {
         const vip6 = await valueOf(c.endpoint.vipAddressIPv6 as pulumi.Output<string>);
         const init = userDataText(cloud.named("m-three-cp-0", INSTANCE).inputs.userData);
         assert.ok(init.includes(vip6), "the IPv6 VIP is in the init node's configuration");
+    });
+
+    it("on a network with someone else's SLAAC subnet: node addresses and VIPs are those in the node subnets", async () => {
+        const c = buildCluster("m-foreign", { families: ["IPv4", "IPv6"], controlPlanes: 3, workers: 1, foreignSlaac: "fd00:99::/64" });
+        const [v6, vip4, vip6] = await Promise.all([
+            valueOf(c.controlPlane.addressesIPv6),
+            valueOf(c.endpoint.vipAddressIPv4 as pulumi.Output<string>),
+            valueOf(c.endpoint.vipAddressIPv6 as pulumi.Output<string>),
+        ]);
+        await settle();
+        // Neutron gave every port an address on the foreign subnet too...
+        const ports = cloud.ofType(PORT);
+        assert.ok(ports.every((p) => (p.outputs.allFixedIps as string[]).some((a) => a.startsWith("fd00:99:"))));
+        // ...and none of them is taken for a node, a member or a VIP.
+        for (const address of [...v6, vip6]) assert.match(address, /^fd00:30::/);
+        assert.ok(cloud.ofType(MEMBER).every((m) => !String(m.inputs.address).startsWith("fd00:99:")));
+        // Octavia is told which address of the VIP port is the VIP.
+        for (const [lower, address] of [["ipv4", vip4], ["ipv6", vip6]] as const) {
+            const lb = cloud.named(`m-foreign-api-lb-${lower}`, "openstack:loadbalancer/loadBalancer:LoadBalancer");
+            assert.strictEqual(lb.inputs.vipPortId, `m-foreign-api-vip-${lower}-id`);
+            assert.strictEqual(lb.inputs.vipSubnetId, `m-foreign-net-subnet-${lower}-id`);
+            assert.strictEqual(lb.inputs.vipAddress, address);
+        }
     });
 
     it("IPv6-only nodes: one IPv6 fixed IP (EUI-64 on SLAAC), a config drive, IPv6 members only", async () => {

@@ -294,7 +294,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
             dnsName: config.controlPlane.endpoint,
             apiAllowedCidrs: [...config.access.apiAllowedCidrs],
-            availabilityZone: config.controlPlane.availabilityZone,
+            // Not controlPlane.availabilityZone: that is Nova's; Octavia's zones are its own objects.
         },
         opts,
     );
@@ -327,6 +327,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         clusterName,
         networkId: network.networkId,
         subnetIds: nodeFamilyArgs(nodeFamilies, (family) => subnetIds[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
+        subnetCidrs: nodeFamilyArgs(nodeFamilies, (family) => subnetCidrs[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
         podRanges,
         keyPairName: config.access.sshKeyName,
     };

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, warning } from "../addressing/findings";
 import { checkCidr } from "../addressing/rules/cidr";
-import { addressOfFamily, argMissing, checkInteger, checkName, checkOneOf, ofFamily, presentFamilies, throwOnArgErrors } from "../network/args";
+import { argMissing, checkInteger, checkName, checkOneOf, ofFamily, portAddress, presentFamilies, throwOnArgErrors } from "../network/args";
 import { clusterTag } from "../network/network";
 import { API_PORT } from "../network/rules";
 import { ApiEndpointArgs } from "./types";
@@ -140,19 +140,17 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
                 },
                 opts,
             );
-            const vipAddress = vipPort.allFixedIps.apply((ips) => {
-                const address = addressOfFamily(ips, family);
-                if (address === undefined) {
-                    throw new Error(`ApiEndpoint "${name}": the ${family} VIP port has no ${family} address (fixed IPs ${ips.join(", ")}).`);
-                }
-                return address;
-            });
+            const vipAddress = portAddress(vipPort, family, subnet.cidr, `ApiEndpoint "${name}": the ${family} VIP port`);
             const loadBalancer = new openstack.loadbalancer.LoadBalancer(
                 `${name}-lb-${lower}`,
                 {
                     name: `${args.clusterName}-api-${lower}`,
                     description: `dualstack: Kubernetes API of ${args.clusterName} over ${family}`,
                     vipPortId: vipPort.id,
+                    // On a network with a SLAAC subnet the VIP port has an address there too, and
+                    // Octavia refuses a port of several addresses unless told which one is the VIP.
+                    vipSubnetId: subnet.subnetId,
+                    vipAddress,
                     loadbalancerProvider: args.loadBalancerProvider,
                     flavorId: args.loadBalancerFlavorId,
                     availabilityZone: args.availabilityZone,

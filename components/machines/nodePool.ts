@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { renderNovaUserData } from "../bootstrap";
 import { ClusterBootstrap, NodeFacts } from "../bootstrap/types";
-import { addressOfFamily, ofFamily } from "../network/args";
+import { ofFamily, portAddress } from "../network/args";
 import { API_PORT } from "../network/rules";
 import { NodeLayout, nodeMetadata, NodePoolLayout, nodeTags, planNodePool } from "./layout";
 import { NodePoolArgs } from "./types";
@@ -82,16 +82,7 @@ export function createNodePool(name: string, args: NodePoolArgs, layout: NodePoo
             opts,
         );
         const addresses = new Map<IpFamily, pulumi.Output<string>>(
-            layout.families.map((family) => [
-                family,
-                port.allFixedIps.apply((ips) => {
-                    const address = addressOfFamily(ips, family);
-                    if (address === undefined) {
-                        throw new Error(`NodePool "${name}": port ${node.name} has no ${family} address (fixed IPs ${ips.join(", ")}).`);
-                    }
-                    return address;
-                }),
-            ]),
+            layout.families.map((family) => [family, portAddress(port, family, ofFamily(args.subnetCidrs, family), `NodePool "${name}": port ${node.name}`)]),
         );
         const instance = new openstack.compute.Instance(
             `${name}-${node.index}`,

@@ -14,6 +14,14 @@ export interface NodePoolSubnetIdsArgs {
     ipv6?: pulumi.Input<string>;
 }
 
+/** The node subnets' CIDRs, per family (Network `subnetCidrIPv4` / `subnetCidrIPv6`). */
+export interface NodePoolSubnetCidrsArgs {
+    /** CIDR of the IPv4 node subnet. */
+    ipv4?: pulumi.Input<string>;
+    /** CIDR of the IPv6 node subnet. */
+    ipv6?: pulumi.Input<string>;
+}
+
 /** Load-balancer pools to add every node to, per family (ApiEndpoint `poolIdIPv4` / `poolIdIPv6`). */
 export interface NodePoolLoadBalancerPoolsArgs {
     /** ID of the IPv4 pool; each node's IPv4 address becomes a member on 6443. */
@@ -52,6 +60,12 @@ export interface NodePoolArgs {
     networkId: pulumi.Input<string>;
     /** The node subnets; every node gets a fixed IP in each. */
     subnetIds: NodePoolSubnetIdsArgs;
+    /**
+     * The node subnets' CIDRs. A port on a network that also has another SLAAC or
+     * dhcpv6-stateless subnet gets an address there too; with the CIDRs, each node's address
+     * is the one inside its node subnet. Without them, the first address of each family.
+     */
+    subnetCidrs?: NodePoolSubnetCidrsArgs;
     /**
      * Security groups of the node ports: Network `nodeSecurityGroupId`, and for control
      * planes also `controlPlaneSecurityGroupId`; add your own as you like.

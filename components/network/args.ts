@@ -5,7 +5,7 @@
  * problem and throws once, before it registers anything.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseAddress } from "../addressing/cidr";
+import { containsAddress, parseAddress, parseCidr } from "../addressing/cidr";
 import { checkCidr } from "../addressing/rules/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, InvalidPlanError, throwOnErrors } from "../addressing/findings";
@@ -114,9 +114,35 @@ export function checkCidrInput(
 }
 
 /**
- * The first address of `family` among a port's fixed IPs. Select by family, never by
- * position: on a network with a SLAAC subnet Neutron adds an address from it to every port.
+ * The address a port has on a subnet: the one inside the subnet's CIDR. Neutron gives a port
+ * an address on every SLAAC / dhcpv6-stateless subnet of its network, asked for or not, so
+ * neither position nor family alone picks the right one. Without the CIDR, the first address
+ * of the family.
  */
-export function addressOfFamily(addresses: readonly string[], family: IpFamily): string | undefined {
-    return addresses.find((a) => parseAddress(a)?.family === family);
+export function addressOnSubnet(addresses: readonly string[], family: IpFamily, subnetCidr?: string): string | undefined {
+    const range = subnetCidr === undefined ? undefined : parseCidr(subnetCidr);
+    return addresses.find((a) => {
+        const address = parseAddress(a);
+        if (address === undefined || address.family !== family) return false;
+        return range === undefined || !range.ok || containsAddress(range.cidr, address.family, address.value);
+    });
+}
+
+/**
+ * A port's address on one of its subnets, as an Output that fails with a message naming the
+ * port when the port has none (`subnetCidr` may be unknown until the subnet exists).
+ */
+export function portAddress(
+    port: { readonly allFixedIps: pulumi.Output<string[]> },
+    family: IpFamily,
+    subnetCidr: pulumi.Input<string> | undefined,
+    describe: string,
+): pulumi.Output<string> {
+    return pulumi.all([port.allFixedIps, subnetCidr]).apply(([ips, cidrText]) => {
+        const address = addressOnSubnet(ips, family, cidrText);
+        if (address === undefined) {
+            throw new Error(`${describe} has no ${family} address${cidrText ? ` in ${cidrText}` : ""} (fixed IPs ${ips.join(", ")}).`);
+        }
+        return address;
+    });
 }

@@ -85,6 +85,7 @@ export interface Provisioned {
 
 interface SubnetState {
     readonly cidr: Cidr;
+    readonly networkId: string;
     readonly autoAddress: boolean;
     next: bigint;
 }
@@ -332,7 +333,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         const mode = String(inputs.ipv6AddressMode ?? "");
         const autoAddress = mode === "slaac" || mode === "dhcpv6-stateless";
         // Neutron: the gateway is the first host address; allocation starts right after it.
-        this.subnets.set(id, { cidr: range, autoAddress, next: 2n });
+        this.subnets.set(id, { cidr: range, networkId: String(inputs.networkId ?? ""), autoAddress, next: 2n });
         const gatewayIp = (inputs.gatewayIp as string | undefined) ?? formatAddress(range.family, range.network + 1n);
         const poolEnd = range.family === "IPv4" ? lastAddress(range) - 1n : lastAddress(range);
         return {
@@ -355,6 +356,14 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             const address = (ip.ipAddress as string | undefined) || this.allocate(subnetId, macAddress);
             return { subnetId, ipAddress: address ?? "" };
         });
+        // Neutron gives every port an address on each SLAAC / dhcpv6-stateless subnet of its
+        // network, whether the port asked for that subnet or not.
+        const networkId = String(inputs.networkId ?? "");
+        for (const [subnetId, subnet] of this.subnets) {
+            if (subnet.autoAddress && subnet.networkId === networkId && !fixedIps.some((f) => f.subnetId === subnetId)) {
+                fixedIps.push({ subnetId, ipAddress: this.allocate(subnetId, macAddress) ?? "" });
+            }
+        }
         const allFixedIps = fixedIps.map((f) => f.ipAddress).filter((a) => a !== "");
         this.ports.set(id, allFixedIps);
         return {

@@ -67,7 +67,10 @@ export interface ApiEndpointArgs {
     loadBalancerProvider?: string;
     /** Octavia flavor ID for the load balancers. */
     loadBalancerFlavorId?: pulumi.Input<string>;
-    /** Availability zone for the load balancers. */
+    /**
+     * Octavia availability zone for the load balancers: an Octavia object
+     * (`openstack loadbalancer availabilityzone list`), not a Nova zone name.
+     */
     availabilityZone?: pulumi.Input<string>;
     /**
      * Idle timeout of API connections through the load balancer, in seconds (Octavia

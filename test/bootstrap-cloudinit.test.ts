@@ -210,6 +210,8 @@ describe("bootstrap: cloud-init user-data", () => {
             API_SERVER_ENDPOINT: "[fd00:10::2]:6443",
             KUBEADM_JOIN_CONFIGS: "j0in00:/etc/kubernetes/dualstack/kubeadm-join.yaml in1t00:/etc/kubernetes/dualstack/kubeadm-join-init-token.yaml",
             JOIN_TIMEOUT_SECONDS: "3600",
+            INIT_TIMEOUT_SECONDS: "3600",
+            SHARED_ENDPOINT: "yes",
             EXTRA_PACKAGES: "('conntrack' 'nftables')",
         });
         const v4 = environment(parse(renderNodeUserData(testCluster("ipv4-only"), testNode("ipv4-only", "control-plane-init"))));

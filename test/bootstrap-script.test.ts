@@ -189,7 +189,7 @@ kubeadm() {
                 "install_packages",
                 "kubeadm version -o short",
                 `kubeadm config images pull --config ${run.dir}/kubeadm/kubeadm-init.yaml`,
-                `kubeadm init --config ${run.dir}/kubeadm/kubeadm-init.yaml`,
+                `kubeadm init --skip-token-print --config ${run.dir}/kubeadm/kubeadm-init.yaml`,
             ],
         );
         assert.strictEqual(fs.readFileSync(path.join(run.dir, "kubeadm", "kubeadm-init.yaml"), "utf8"), "kind: ClusterConfiguration\nkubernetesVersion: v1.34.3\n");
@@ -205,8 +205,27 @@ kubeadm() {
         assert.ok(fs.existsSync(path.join(run.dir, "state", "bootstrap.done")));
     });
 
-    it("a failed kubeadm init is reset and retried, at most three times, and then fails the unit", () => {
+    it("a failed kubeadm init is reset and retried until it succeeds (the load balancer may still be building)", () => {
         const env = bootstrapEnvironment(testCluster("ipv4-only"), testNode("ipv4-only", "control-plane-init"), ["IPv4"]);
+        // kubeadm init fails twice, then succeeds.
+        const setup = `${prepared}\nkubeadm() { record kubeadm "$@"; if [ "$1" = init ]; then n=$(( $(cat "$T/inits" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$T/inits"; [ "$n" -ge 3 ]; fi; }`;
+        const run = runScript('set +e\n( set -e; main )\necho "main exit $?"', setup, {
+            "bootstrap.env": env,
+            "kubeadm/kubeadm-init.yaml": "kubernetesVersion: v1.34.2\n",
+        });
+        assert.match(run.log, /main exit 0/);
+        assert.deepStrictEqual(
+            run.calls.filter((c) => c.startsWith("kubeadm init") || c.startsWith("kubeadm reset")).map((c) => c.split(" ").slice(0, 2).join(" ")),
+            ["kubeadm init", "kubeadm reset", "kubeadm init", "kubeadm reset", "kubeadm init"],
+        );
+        assert.ok(fs.existsSync(path.join(run.dir, "state", "bootstrap.done")));
+    });
+
+    it("gives up on kubeadm init at the deadline and fails the unit", () => {
+        const env = bootstrapEnvironment(testCluster("ipv4-only"), testNode("ipv4-only", "control-plane-init"), ["IPv4"]).replace(
+            /^INIT_TIMEOUT_SECONDS=.*$/m,
+            "INIT_TIMEOUT_SECONDS='0'",
+        );
         const setup = `${prepared}\nkubeadm() { record kubeadm "$@"; [ "$1" != init ]; }`;
         // As systemd runs it: errexit on, so the first failure ends the script.
         const run = runScript('set +e\n( set -e; main )\necho "main exit $?"', setup, {
@@ -214,7 +233,24 @@ kubeadm() {
             "kubeadm/kubeadm-init.yaml": "kubernetesVersion: v1.34.2\n",
         });
         assert.match(run.log, /main exit 1/);
-        assert.deepStrictEqual(run.calls.filter((c) => c.startsWith("kubeadm init") || c.startsWith("kubeadm reset")).length, 6);
+        assert.match(run.log, /kubeadm init did not succeed within 0s \(1 attempts\)/);
         assert.ok(!fs.existsSync(path.join(run.dir, "state", "bootstrap.done")), "no done marker: the unit runs again at the next boot");
+    });
+
+    it("never starts a second cluster: behind a load balancer whose API already answers, kubeadm init is refused", () => {
+        const cluster = { ...testCluster("ipv6-primary"), controlPlaneEndpoint: "fd00:10::a" };
+        const env = bootstrapEnvironment(cluster, testNode("ipv6-primary", "control-plane-init"), ["IPv6", "IPv4"]);
+        assert.match(env, /^SHARED_ENDPOINT='yes'$/m);
+        const setup = `${prepared}\ncurl() { record curl "$@"; return 0; }`;
+        const run = runScript('set +e\n( set -e; main )\necho "main exit $?"', setup, {
+            "bootstrap.env": env,
+            "kubeadm/kubeadm-init.yaml": "kubernetesVersion: v1.34.2\n",
+        });
+        assert.match(run.log, /main exit 1/);
+        assert.match(run.log, /the API at \[fd00:10::a\]:6443 already answers: .*Set dualstack:controlPlane\.joinExisting to true/);
+        assert.deepStrictEqual(run.calls.filter((c) => c.startsWith("kubeadm")), []);
+        // With one control plane the endpoint is the machine itself: no such check.
+        const single = bootstrapEnvironment({ ...testCluster("ipv6-primary"), controlPlaneEndpoint: undefined }, testNode("ipv6-primary", "control-plane-init"), ["IPv6", "IPv4"]);
+        assert.match(single, /^SHARED_ENDPOINT='no'$/m);
     });
 });

@@ -117,6 +117,16 @@ describe("Cluster (the program, offline)", () => {
         );
     });
 
+    it("controlPlane.joinExisting: control-plane-0 joins the running cluster instead of kubeadm init", async () => {
+        const run = await runProgram("staging", deepMerge(shipped("staging"), { "dualstack:controlPlane": { joinExisting: true } }));
+        assert.deepStrictEqual(run.errors, []);
+        const instances = byName(run.cloud.resources, INSTANCE);
+        for (const i of [0, 1, 2]) {
+            const docs = kubeadmOf(instances.get(`staging-control-plane-${i}`) as RecordedResource);
+            assert.ok(docs.has("JoinConfiguration") && !docs.has("InitConfiguration"), `control-plane-${i} joins`);
+        }
+    });
+
     it("lab-ipv6: IPv6-only nodes from a subnet pool, no floating IP, the API at the control plane's IPv6 address", async () => {
         const run = await runProgram("lab-ipv6", shipped("lab-ipv6"));
         assert.deepStrictEqual(run.errors, []);

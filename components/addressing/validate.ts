@@ -20,6 +20,7 @@ import { checkCidr } from "./rules/cidr";
 import {
     checkControlPlaneCount,
     checkIpFamilies,
+    checkJoinExisting,
     checkKubernetesVersion,
     checkPodRangeAndNodeMask,
     checkServiceRange,
@@ -264,6 +265,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
     findings.push(
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
+        ...checkJoinExisting(config.controlPlane.count, config.controlPlane.joinExisting, keys.joinExisting, keys.controlPlaneCount),
         ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion),
     );
 

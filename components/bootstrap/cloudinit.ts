@@ -17,6 +17,9 @@ import { stringifyDocument } from "./yaml";
 /** How long a joining node keeps trying before the unit fails (one hour). */
 export const JOIN_TIMEOUT_SECONDS = 3600;
 
+/** How long the first control plane retries kubeadm init (the load balancer may still be building). */
+export const INIT_TIMEOUT_SECONDS = 3600;
+
 /** One entry of cloud-init's `write_files`. */
 export interface WriteFile {
     path: string;
@@ -150,6 +153,9 @@ export function bootstrapEnvironment(cluster: ClusterBootstrap, node: NodeFacts,
         ["API_SERVER_ENDPOINT", hostPort(endpoint as string)],
         ["KUBEADM_JOIN_CONFIGS", joinConfigs.join(" ")],
         ["JOIN_TIMEOUT_SECONDS", String(JOIN_TIMEOUT_SECONDS)],
+        ["INIT_TIMEOUT_SECONDS", String(INIT_TIMEOUT_SECONDS)],
+        // A load balancer in front: kubeadm init must not run when the API already answers there.
+        ["SHARED_ENDPOINT", cluster.controlPlaneEndpoint === undefined ? "no" : "yes"],
     ];
     const lines = values.map(([name, value]) => `${name}=${shellQuote(value)}`);
     lines.push(`EXTRA_PACKAGES=(${extraPackages(cluster.proxyMode).map(shellQuote).join(" ")})`);

@@ -167,23 +167,37 @@ api_answers() {
 }
 
 kubeadm_init() {
-    local config=$KUBEADM_DIR/kubeadm-init.yaml version attempt
+    local config=$KUBEADM_DIR/kubeadm-init.yaml version attempt=0 deadline=$((SECONDS + INIT_TIMEOUT_SECONDS))
+    # Behind a shared endpoint (the load balancer), an API that already answers there belongs
+    # to a running cluster: this machine replaces its first control plane, and kubeadm init
+    # would start a second cluster behind the same endpoint.
+    if [ "$SHARED_ENDPOINT" = yes ] && api_answers; then
+        log "the API at $API_SERVER_ENDPOINT already answers: this machine replaces the first control plane of a running cluster, and kubeadm init would start a second cluster behind the same endpoint. Set dualstack:controlPlane.joinExisting to true, then replace this machine again (docs/network.md)."
+        return 1
+    fi
     if [ -z "$KUBERNETES_PATCH_VERSION" ]; then
         version=$(kubeadm version -o short)
         log "pinning kubernetesVersion to the installed kubeadm: $version"
         sed -i "s/^kubernetesVersion: .*/kubernetesVersion: $version/" "$config"
     fi
     retry 10 30 kubeadm config images pull --config "$config"
-    for attempt in 1 2 3; do
+    # kubeadm init reaches the API through the endpoint, which behind Octavia may still be
+    # building when this machine is ready: retried until the deadline, reset in between.
+    # --skip-token-print: the console (and the cloud's console log) must not carry the token.
+    while true; do
+        attempt=$((attempt + 1))
         place_pki
-        if kubeadm init --config "$config"; then
+        if kubeadm init --skip-token-print --config "$config"; then
             return 0
         fi
-        log "kubeadm init failed (attempt $attempt of 3); resetting before the next attempt"
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            log "kubeadm init did not succeed within \${INIT_TIMEOUT_SECONDS}s ($attempt attempts)"
+            return 1
+        fi
+        log "kubeadm init failed (attempt $attempt); resetting before the next attempt"
         kubeadm reset -f || true
         sleep 30
     done
-    return 1
 }
 
 # The token's signature is in the cluster-info ConfigMap once the token exists (the

@@ -345,6 +345,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             bootstrap: bootstrapFor(controlPlaneFacts),
             loadBalancerPoolIds: loadBalanced ? { ipv4: endpoint.poolIdIPv4, ipv6: endpoint.poolIdIPv6 } : undefined,
             floatingIpAddress: loadBalanced ? undefined : endpoint.floatingIpAddress,
+            joinExisting: config.controlPlane.joinExisting,
         },
         opts,
     );

@@ -98,6 +98,8 @@ export interface ClusterControlPlaneArgs {
     serverGroupPolicy?: string;
     /** Nova availability zone. Default: none (the cloud's default). */
     availabilityZone?: string;
+    /** The first control plane joins the running cluster instead of running `kubeadm init`: set it before replacing `control-plane-0` of a cluster with a load balancer (docs/network.md). Its machine is not touched until you replace it. Default: `false`. */
+    joinExisting?: boolean;
 }
 
 /** Kubernetes. */

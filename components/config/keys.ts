@@ -33,6 +33,7 @@ export const keys = {
     controlPlaneCount: key("controlPlane.count"),
     controlPlaneFlavor: key("controlPlane.flavor"),
     controlPlaneImage: key("controlPlane.image"),
+    joinExisting: key("controlPlane.joinExisting"),
     workerPool: (i: number, field: string) => key(`workerPools[${i}].${field}`),
     calicoVersion: key("calico.version"),
     encapsulation: (f: IpFamily) => key(`calico.encapsulation${familyFacts(f).keySuffix}`),

@@ -476,6 +476,7 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
                 (controlPlane.serverGroupPolicy as ServerGroupPolicy | undefined) ??
                 DEFAULTS.controlPlaneServerGroupPolicy,
             availabilityZone: controlPlane.availabilityZone as string | undefined,
+            joinExisting: (controlPlane.joinExisting as boolean | undefined) ?? false,
         },
         workerPools,
         calico: {

@@ -190,6 +190,11 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 default: "`anti-affinity`",
             },
             availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)" },
+            joinExisting: {
+                type: bool,
+                doc: "The first control plane joins the running cluster instead of running `kubeadm init`: set it before replacing `control-plane-0` of a cluster with a load balancer (docs/network.md). Its machine is not touched until you replace it.",
+                default: "`false`",
+            },
         }),
         doc: "Control plane.",
         default: "",

@@ -73,6 +73,8 @@ export interface ControlPlaneConfig {
     readonly endpoint?: string;
     readonly serverGroupPolicy: ServerGroupPolicy;
     readonly availabilityZone?: string;
+    /** Node 0 joins the running cluster instead of kubeadm init (replacing control-plane-0). */
+    readonly joinExisting: boolean;
 }
 
 export interface WorkerPoolConfig {

@@ -267,6 +267,12 @@ describe("rules", () => {
             { name: "a global pod range without NAT does not", config: { "dualstack:pods": { ipv6Cidr: "2001:db8:10::/56" }, "dualstack:calico": { natOutgoingIPv6: false } }, absent: "ula-nat-outgoing-disabled" },
             { name: "two control planes warn", config: { "dualstack:controlPlane": { count: 2 } }, expect: { rule: "control-plane-even", severity: "warning", path: "dualstack:controlPlane.count" } },
             { name: "three control planes do not", config: { "dualstack:controlPlane": { count: 3 } }, absent: "control-plane-even" },
+            {
+                name: "joinExisting with one control plane is refused",
+                config: { "dualstack:controlPlane": { joinExisting: true } },
+                expect: { rule: "control-plane-join-existing", path: "dualstack:controlPlane.joinExisting", message: /nothing to join/ },
+            },
+            { name: "joinExisting with three control planes passes", config: { "dualstack:controlPlane": { count: 3, joinExisting: true } }, absent: "control-plane-join-existing" },
             { name: "SSH open to the world warns", config: { "dualstack:access": { sshAllowedCidrs: ["0.0.0.0/0"] } }, expect: { rule: "world-open-access", severity: "warning", path: "dualstack:access.sshAllowedCidrs[0]" } },
             { name: "no API access range warns", config: { "dualstack:access": { apiAllowedCidrs: [] } }, expect: { rule: "api-access-empty", severity: "warning" } },
         ]);

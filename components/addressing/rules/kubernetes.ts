@@ -187,3 +187,17 @@ export function checkControlPlaneCount(count: number, path: string): Finding[] {
     }
     return [];
 }
+
+/** `control-plane-join-existing`: node 0 can only join a cluster that has other control planes. */
+export function checkJoinExisting(count: number, joinExisting: boolean, path: string, countPath: string): Finding[] {
+    if (!joinExisting || count > 1) return [];
+    return [
+        error(
+            "control-plane-join-existing",
+            path,
+            `${path} is true but ${countPath} is ${count}: a single control plane holds the cluster's only etcd, so its ` +
+                `replacement has nothing to join. Set it to false (a replaced single control plane starts an empty cluster; ` +
+                `back up etcd first), or run three control planes.`,
+        ),
+    ];
+}

@@ -10,23 +10,30 @@ import { configArgsFromEngine, loadConfig } from "./config/load";
 /** The name of the StackReference through which the program reads its own last deployment. */
 export const LAST_DEPLOYMENT = "last-deployment";
 
+/** An output of the last deployment as JSON text ("" when there is none). */
+async function lastOutput(self: pulumi.StackReference, name: string): Promise<string> {
+    const details = await self.getOutputDetails(name);
+    const value = details.value ?? details.secretValue;
+    return value === undefined || value === null ? "" : JSON.stringify(value);
+}
+
 /** Build the stack; returns its outputs. */
-export function defineStack(): Record<string, unknown> {
+export async function defineStack(): Promise<Record<string, unknown>> {
     const engineConfig = pulumi.runtime.allConfig();
-    const loaded = loadConfig(engineConfig, { stringValues: true });
-    if (loaded.config === undefined) throw new InvalidPlanError(loaded.findings, `the configuration of stack ${pulumi.getStack()}`);
+    const stack = pulumi.getStack();
+    const loaded = loadConfig(engineConfig, { stringValues: true, defaultClusterName: stack });
+    if (loaded.config === undefined) throw new InvalidPlanError(loaded.findings, `the configuration of stack ${stack}`);
 
-    // The outputs of this stack's last deployment, to refuse range changes Kubernetes
-    // cannot make in place. A stack that was never deployed has none.
+    // The outputs of this stack's last deployment, read before anything is built: a range
+    // change Kubernetes cannot make in place is refused before a single resource is
+    // registered. A stack that was never deployed has none.
     const self = new pulumi.StackReference(LAST_DEPLOYMENT, {
-        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
     });
-    const previousAddressPlan = self.getOutput("addressPlan").apply((plan: unknown) => (plan === undefined || plan === null ? "" : JSON.stringify(plan)));
-
-    const previousCalicoPools = self.getOutput("calicoPools").apply((pools: unknown) => (pools === undefined || pools === null ? "" : JSON.stringify(pools)));
+    const [previousAddressPlan, previousCalicoPools] = await Promise.all([lastOutput(self, "addressPlan"), lastOutput(self, "calicoPools")]);
 
     const args: ClusterArgs = { ...(configArgsFromEngine(engineConfig) as ClusterArgs), previousAddressPlan, previousCalicoPools };
-    const cluster = new Cluster(pulumi.getStack(), args);
+    const cluster = new Cluster(stack, args);
     const addresses = (family: "addressIPv4" | "addressIPv6") =>
         cluster.nodes.apply((nodes) => nodes.map((n) => n[family]).filter((a): a is string => a !== undefined));
     return {

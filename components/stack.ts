@@ -23,7 +23,7 @@ export interface EvaluatedStack {
 
 /** Load and plan one stack file. The ULA stand-in ID is derived from the stack name. */
 export function evaluateStack(stackFile: StackFile): EvaluatedStack {
-    const loaded = loadConfig(stackFile.config);
+    const loaded = loadConfig(stackFile.config, { defaultClusterName: stackFile.stack });
     const withFile = (f: Finding): Finding => ({ ...f, file: stackFile.file });
     if (loaded.config === undefined) {
         return { file: stackFile.file, stack: stackFile.stack, findings: loaded.findings.map(withFile), labeledRanges: [] };

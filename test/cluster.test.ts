@@ -152,26 +152,55 @@ describe("Cluster (the program, offline)", () => {
     describe("changes Kubernetes cannot make in place", () => {
         const single = deepMerge(shipped("dev"), { "dualstack:ipFamilies": ["IPv4"], "dualstack:network": { ipv6Cidr: null, dnsNameservers: ["9.9.9.9"] } });
 
-        it("a deployed single-stack cluster does not become dual-stack: the run stops, naming the key, before any subnet", async () => {
+        /** What a refused run registered: nothing but the read of its own last deployment. */
+        const registeredBy = (run: { cloud: { resources: RecordedResource[] } }) =>
+            run.cloud.resources.filter((r) => r.type !== "pulumi:pulumi:StackReference").map((r) => `${r.type} ${r.name}`);
+
+        it("a deployed single-stack cluster does not become dual-stack: the run stops, naming the key, before anything is registered", async () => {
             const deployed = await runProgram("dev", single);
             assert.deepStrictEqual(deployed.errors, []);
-            const run = await runProgram("dev", shipped("dev"), { addressPlan: deployed.outputs.addressPlan });
+            // Other changes ride along; none of them may happen either.
+            const next = deepMerge(shipped("dev"), {
+                "dualstack:workerPools": [{ name: "workers", count: 2, flavor: "m1.xlarge" }, { name: "extra", count: 1 }],
+                "dualstack:access": { sshAllowedCidrs: ["10.201.0.0/16"] },
+            });
+            const run = await runProgram("dev", next, { addressPlan: deployed.outputs.addressPlan, calicoPools: deployed.outputs.calicoPools });
             const messages = run.errors.map((e) => e.message).join("\n");
             assert.match(messages, /dualstack:ipFamilies \(ip-families-change\): dualstack:ipFamilies was \[IPv4\] when the cluster was deployed and is now \[IPv4, IPv6\]: a single-stack cluster cannot become dual-stack/);
-            assert.deepStrictEqual(run.cloud.resources.filter((r) => r.type === "openstack:networking/subnet:Subnet"), []);
-            assert.deepStrictEqual(run.cloud.resources.filter((r) => r.type === INSTANCE), []);
+            assert.strictEqual(run.errors.length, 1, "one refusal, not one per resource");
+            assert.deepStrictEqual(registeredBy(run), []);
         });
 
-        it("a new pod range is refused; the same plan passes; allowRangeChanges lets it through", async () => {
+        it("a new node mask, or an IPv6 node subnet from another subnet pool, is refused too", async () => {
+            const deployed = await runProgram("lab-ipv6", shipped("lab-ipv6"));
+            const previous = { addressPlan: deployed.outputs.addressPlan, calicoPools: deployed.outputs.calicoPools };
+            const mask = await runProgram("lab-ipv6", deepMerge(shipped("lab-ipv6"), { "dualstack:pods": { nodeMaskIPv6: 80 } }), previous);
+            assert.match(mask.errors.map((e) => e.message).join("\n"), /dualstack:pods\.nodeMaskIPv6 \(node-mask-change\): dualstack:pods\.nodeMaskIPv6 was 64 when the cluster was deployed and is now 80/);
+            const pool = await runProgram("lab-ipv6", deepMerge(shipped("lab-ipv6"), { "dualstack:network": { ipv6SubnetPool: "other-v6" } }), previous);
+            assert.match(pool.errors.map((e) => e.message).join("\n"), /\(node-subnet-change\): The IPv6 node subnet was \/64 from subnet pool public-ipv6 when the cluster was deployed and is now \/64 from subnet pool other-v6/);
+            assert.deepStrictEqual([...registeredBy(mask), ...registeredBy(pool)], []);
+        });
+
+        it("a new pod range is refused; the same plan passes; allowRangeChanges rebuilds every machine and the Kubernetes side", async () => {
             const deployed = await runProgram("dev", shipped("dev"));
-            const previous = { addressPlan: deployed.outputs.addressPlan };
+            const previous = { addressPlan: deployed.outputs.addressPlan, calicoPools: deployed.outputs.calicoPools };
             const same = await runProgram("dev", shipped("dev"), previous);
             assert.deepStrictEqual(same.errors, []);
             const moved = deepMerge(shipped("dev"), { "dualstack:pods": { ipv4Cidr: "10.13.0.0/16" } });
             const refused = await runProgram("dev", moved, previous);
             assert.match(refused.errors.map((e) => e.message).join("\n"), /dualstack:pods\.ipv4Cidr \(pod-range-change\): dualstack:pods\.ipv4Cidr was 10\.11\.0\.0\/16/);
+            assert.deepStrictEqual(registeredBy(refused), []);
             const allowed = await runProgram("dev", deepMerge(moved, { "dualstack:kubernetes": { allowRangeChanges: true } }), previous);
             assert.deepStrictEqual(allowed.errors, []);
+            // The rebuild: a new fingerprint on every machine (they are replaced on it) and a
+            // new identity for the Kubernetes provider (every Kubernetes resource is re-created).
+            const stamp = (run: typeof deployed) => byName(run.cloud.resources, INSTANCE).get("dev-workers-0")?.inputs.metadata as Record<string, string>;
+            const identity = (run: typeof deployed) => run.cloud.resources.find((r) => r.type === "pulumi:providers:kubernetes")?.inputs.clusterIdentifier;
+            assert.strictEqual(stamp(same)["dualstack-ranges"], stamp(deployed)["dualstack-ranges"]);
+            assert.notStrictEqual(stamp(allowed)["dualstack-ranges"], stamp(deployed)["dualstack-ranges"]);
+            assert.match(String(identity(deployed)), /^dev-[0-9a-f]{12}$/);
+            assert.strictEqual(identity(same), identity(deployed));
+            assert.notStrictEqual(identity(allowed), identity(deployed));
         });
     });
 

@@ -27,7 +27,14 @@ describe("ClusterApi", () => {
         });
         // The dynamic provider travels as serialized code; under mocks it is only recorded.
         assert.match(String(__provider), /function \/\*waitForApiReady\*\//);
-        assert.deepStrictEqual(provider.inputs, { kubeconfig: "apiVersion: v1\nkind: Config\n", enableServerSideApply: "true" });
+        // The cluster's identity, not its kubeconfig, decides when the provider (and every
+        // resource it manages) is replaced; resources of a cluster whose machines are gone leave the state.
+        assert.deepStrictEqual(provider.inputs, {
+            kubeconfig: "apiVersion: v1\nkind: Config\n",
+            clusterIdentifier: "ka-basic",
+            deleteUnreachable: "true",
+            enableServerSideApply: "true",
+        });
         assert.ok(provider.secretInputs.has("kubeconfig"));
         assert.deepStrictEqual(provider.dependencies, [readiness.urn]);
 

@@ -26,6 +26,8 @@ interface ClusterOptions {
     ipv6AddressMode?: string;
     /** A SLAAC subnet of someone else on the same network (Neutron gives every port an address there). */
     foreignSlaac?: string;
+    /** NodePool `rebuildKey` of both pools. */
+    rebuildKey?: string;
 }
 
 interface BuiltCluster {
@@ -100,6 +102,7 @@ function buildCluster(name: string, o: ClusterOptions): BuiltCluster {
         subnetCidrs: { ipv4: network.subnetCidrIPv4, ipv6: network.subnetCidrIPv6 },
         podRanges,
         bootstrap: secretBootstrap,
+        rebuildKey: o.rebuildKey,
     };
     const controlPlane = new NodePool(
         `${name}-cp`,
@@ -204,6 +207,16 @@ describe("NodePool", () => {
             assert.strictEqual(opts.deleteBeforeReplace, true, name);
         }
         assert.strictEqual((c.options.get("m-opts-cp-port-0") as pulumi.CustomResourceOptions).ignoreChanges, undefined);
+        assert.strictEqual((c.options.get("m-opts-wk-0") as pulumi.CustomResourceOptions).replaceOnChanges, undefined);
+    });
+
+    it("with a rebuild key, every machine carries it and is replaced when it changes", async () => {
+        const c = buildCluster("m-rebuild", { families: ["IPv4"], controlPlanes: 1, workers: 1, rebuildKey: "0123456789ab" });
+        await settle();
+        for (const name of ["m-rebuild-cp-0", "m-rebuild-wk-0"]) {
+            assert.strictEqual((cloud.named(name, INSTANCE).inputs.metadata as Record<string, string>)["dualstack-ranges"], "0123456789ab", name);
+            assert.deepStrictEqual((c.options.get(name) as pulumi.CustomResourceOptions).replaceOnChanges, ["metadata"], name);
+        }
     });
 
     it("three control planes, dual-stack IPv6-primary: node 0 inits, the others join, every node is a member of both pools", async () => {

@@ -6,9 +6,9 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { familyFacts, IpFamily } from "../addressing/family";
-import { error, Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
+import { Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
 import { AddressPlan, familyPlan, nodeSubnet } from "../addressing/plan";
-import { ChangeKeys, checkRangeChanges } from "../addressing/rules/changes";
+import { ChangeKeys, checkRangeChanges, rangesFingerprint } from "../addressing/rules/changes";
 import { PlanSummary, summarizePlan } from "../addressing/summary";
 import { planAddresses, usesUla } from "../addressing/validate";
 import { ApiEndpointFacts, buildClusterBootstrap } from "../bootstrap/build";
@@ -70,6 +70,7 @@ const CHANGE_KEYS: ChangeKeys = {
     podCidr: keys.podCidr,
     serviceCidr: keys.serviceCidr,
     nodeCidr: keys.nodeCidr,
+    nodeMask: keys.nodeMask,
     allow: keys.allowRangeChanges,
 };
 
@@ -95,43 +96,47 @@ export function apiServerUrl(host: string): string {
 export interface ClusterDesign {
     readonly clusterName: string;
     readonly config: ClusterConfig;
-    /** The plan with the stand-in (or pinned) ULA ID: everything but ULA-derived values is final. */
+    /** The plan with the stand-in (or pinned, or last deployment's) ULA ID: everything but ULA-derived values is final. */
     readonly shape: AddressPlan;
+    /** The configuration keys the arguments set (the rest are defaults). */
+    readonly explicitKeys: ReadonlySet<string>;
     readonly warnings: Finding[];
 }
 
-/** Validate arguments and plan the addresses; throws InvalidPlanError listing every error. */
+/** The previous address plan when it is known now (the program passes it as text). */
+function previousPlanOf(args: ClusterArgs): PlanSummary | undefined {
+    return typeof args.previousAddressPlan === "string" && args.previousAddressPlan !== ""
+        ? (JSON.parse(args.previousAddressPlan) as PlanSummary)
+        : undefined;
+}
+
+/**
+ * Validate arguments and plan the addresses; throws InvalidPlanError listing every error.
+ * When the last deployment's plan is known now (the program reads it before building the
+ * Cluster), the ranges are also compared with it here, before any resource exists; its ULA
+ * global ID is the one the stack's RandomId keeps, so the new plan's IPv6 ranges are exact.
+ */
 export function designCluster(name: string, args: ClusterArgs, stack: string = pulumi.getStack()): ClusterDesign {
-    const loaded = loadConfig(configFromArgs(args));
+    const loaded = loadConfig(configFromArgs(args), { defaultClusterName: name });
     const subject = `Cluster "${name}"`;
     if (loaded.config === undefined) throw new InvalidPlanError(loaded.findings, `the configuration of ${subject}`);
     const config = loaded.config;
-    const planned = planAddresses(config, { standInSeed: stack }, loaded.explicitKeys);
-    const findings = [...loaded.findings, ...planned.findings, ...checkDefaultClusterName(config, name)];
+    const previous = previousPlanOf(args);
+    const previousId = previous?.ula && !previous.ula.standIn ? previous.ula.globalId : undefined;
+    const options = config.ulaGlobalId === undefined && previousId !== undefined ? { globalId: previousId } : { standInSeed: stack };
+    const planned = planAddresses(config, options, loaded.explicitKeys);
+    const findings = [...loaded.findings, ...planned.findings];
+    if (planned.plan !== undefined) {
+        findings.push(...checkRangeChanges(previous, summarizePlan(planned.plan), CHANGE_KEYS, config.kubernetes.allowRangeChanges));
+    }
     if (hasErrors(findings) || planned.plan === undefined) throw new InvalidPlanError(findings, `the address plan of ${subject}`);
     return {
         clusterName: config.clusterName ?? name,
         config,
         shape: planned.plan,
+        explicitKeys: loaded.explicitKeys,
         warnings: findings,
     };
-}
-
-/** Without `clusterName`, the component name (the stack name in the program) must do as one. */
-function checkDefaultClusterName(config: ClusterConfig, name: string): Finding[] {
-    if (config.clusterName !== undefined || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) return [];
-    return [
-        error(
-            "config-required",
-            keys.clusterName,
-            `${keys.clusterName} is not set and the stack name "${name}" cannot be a cluster name: it names machines and ` +
-                `must be a lower-case DNS label of at most 32 characters. Set it: pulumi config set clusterName ${name
-                    .toLowerCase()
-                    .replace(/[^a-z0-9-]+/g, "-")
-                    .replace(/^-+|-+$/g, "")
-                    .slice(0, 32) || "my-cluster"}`,
-        ),
-    ];
 }
 
 function nodeFamilyArgs<T>(families: readonly IpFamily[], make: (family: IpFamily) => T): { ipv4?: T; ipv6?: T } {
@@ -227,14 +232,15 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     const opts = { parent };
 
     // The final plan: with a random ULA /48 its IPv6 values are known only once the ID is.
-    // A change the cluster cannot make in place stops here, and every network resource
-    // waits for this check, so nothing is created or changed when it fails.
+    // A previous plan given as an Output is compared here, and every range waits for that
+    // check; given as text (the program), designCluster has compared it already.
     const randomUla = usesUla(config) && config.ulaGlobalId === undefined;
     const globalId = randomUla ? new random.RandomId(`${name}-ula-global-id`, { byteLength: 5 }, opts).hex : pulumi.output(undefined);
-    const plan: pulumi.Output<AddressPlan> = pulumi.all([globalId, args.previousAddressPlan]).apply(([id, previousJson]) => {
+    const previousLater = typeof args.previousAddressPlan === "string" ? undefined : args.previousAddressPlan;
+    const plan: pulumi.Output<AddressPlan> = pulumi.all([globalId, previousLater]).apply(([id, previousJson]) => {
         let final = shape;
         if (id !== undefined) {
-            const result = planAddresses(config, { globalId: id });
+            const result = planAddresses(config, { globalId: id }, design.explicitKeys);
             throwOnErrors(result.findings, `the address plan of Cluster "${name}"`);
             final = result.plan as AddressPlan;
         }
@@ -246,6 +252,10 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         return final;
     });
     const addressPlan = plan.apply(summarizePlan);
+    // Stamped on every machine and on the Kubernetes provider: unchanged unless a range change
+    // is let through by allowRangeChanges, which then rebuilds the machines and re-creates
+    // every Kubernetes resource in the new cluster.
+    const rangesKey = addressPlan.apply(rangesFingerprint);
     const nodeFamilies = shape.nodeSubnets.map((s) => s.family);
     const rangeOf = (pick: (p: AddressPlan) => string | undefined) => plan.apply((p) => pick(p) as string);
 
@@ -325,6 +335,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
 
     const machineArgs = {
         clusterName,
+        rebuildKey: rangesKey,
         networkId: network.networkId,
         subnetIds: nodeFamilyArgs(nodeFamilies, (family) => subnetIds[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
         subnetCidrs: nodeFamilyArgs(nodeFamilies, (family) => subnetCidrs[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
@@ -419,6 +430,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
                 readinessTimeoutSeconds: args.apiReadinessTimeoutSeconds,
                 // A replaced control plane waits for the API again before anything is applied.
                 readinessTriggers: controlPlane.instanceIds,
+                clusterIdentifier: pulumi.interpolate`${clusterName}-${rangesKey}`,
             },
             opts,
         );
@@ -449,9 +461,10 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
                 bgp: config.calico.bgp,
                 proxyMode: config.kubernetes.proxyMode,
                 blockMetadata: config.calico.blockMetadata,
-                previousPools: pulumi
-                    .output(args.previousCalicoPools)
-                    .apply((json) => (json ? (JSON.parse(json) as CalicoIpPool[]) : [])),
+                // A rebuilt cluster (allowRangeChanges) starts with no pools.
+                previousPools: config.kubernetes.allowRangeChanges
+                    ? []
+                    : pulumi.output(args.previousCalicoPools).apply((json) => (json ? (JSON.parse(json) as CalicoIpPool[]) : [])),
             },
             opts,
         );

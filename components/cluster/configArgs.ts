@@ -108,7 +108,7 @@ export interface ClusterKubernetesArgs {
     version?: string;
     /** kube-proxy mode. One of: `ipvs`, `iptables`, `nftables`. Default: `ipvs`. */
     proxyMode?: string;
-    /** Allow a change of `ipFamilies` or of pod/service ranges on a deployed stack. Kubernetes cannot do it in place: the cluster is rebuilt. Default: `false`. */
+    /** Let a change of `ipFamilies`, a pod or service range, a node mask or a node subnet through on a deployed stack. Kubernetes cannot make it in place, so the cluster is rebuilt: every machine is replaced and every Kubernetes resource re-created (workloads and their data are lost). Default: `false`. */
     allowRangeChanges?: boolean;
 }
 

@@ -8,7 +8,7 @@ import { ALL_FAMILIES, familyFacts, IpFamily, isIpFamily } from "../addressing/f
 import { error, Finding, hasErrors, warning } from "../addressing/findings";
 import { ULA_DEFAULT_PREFIX, UNIQUE_LOCAL_RANGE } from "../addressing/ula";
 import { key, keys, NAMESPACE } from "./keys";
-import { CONFIG_SCHEMA, Field, FieldType } from "./schema";
+import { CLUSTER_NAME, CONFIG_SCHEMA, Field, FieldType } from "./schema";
 import {
     ClusterConfig,
     Encapsulation,
@@ -40,6 +40,11 @@ export const DEFAULTS = {
 
 /** Where the raw values come from. */
 export interface LoadOptions {
+    /**
+     * The cluster name when `dualstack:clusterName` is not set: the stack name (program,
+     * `check`, `plan`) or the component name. It must be a valid cluster name too.
+     */
+    readonly defaultClusterName?: string;
     /**
      * Values as Pulumi's engine hands them to a program (`pulumi.runtime.allConfig()`): every
      * top-level value is a string, objects and lists as JSON.
@@ -79,7 +84,30 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
         if (clean !== undefined) tree[name] = clean;
     }
     const config = buildConfig(tree, findings);
-    return { config: hasErrors(findings) ? undefined : config, findings, explicitKeys: leafKeys(tree, key("")) };
+    if (config.clusterName === undefined && options.defaultClusterName !== undefined) {
+        findings.push(...checkDefaultClusterName(options.defaultClusterName));
+    }
+    const withName = config.clusterName === undefined && options.defaultClusterName !== undefined ? { ...config, clusterName: options.defaultClusterName } : config;
+    return { config: hasErrors(findings) ? undefined : withName, findings, explicitKeys: leafKeys(tree, key("")) };
+}
+
+/** The stack (or component) name stands in for `clusterName` only when it is a valid one. */
+function checkDefaultClusterName(name: string): Finding[] {
+    if (CLUSTER_NAME.test(name)) return [];
+    const suggestion =
+        name
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/^-+|-+$/g, "")
+            .slice(0, 32) || "my-cluster";
+    return [
+        error(
+            "config-required",
+            keys.clusterName,
+            `${keys.clusterName} is not set and the stack name "${name}" cannot be a cluster name: it names machines and ` +
+                `must be a lower-case DNS label of at most 32 characters. Set it: pulumi config set clusterName ${suggestion}`,
+        ),
+    ];
 }
 
 /** Dotted paths of every value in the checked tree, lists as `[i]`. */

@@ -34,14 +34,15 @@ const listOf = (item: FieldType): FieldType => ({ kind: "list", item });
 const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object", fields });
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+/** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
+export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const ENCAPSULATION_VALUES = ["None", "IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet"] as const;
 const SERVER_GROUP_POLICY_VALUES = ["anti-affinity", "soft-anti-affinity"] as const;
 
 /** Worker pool entries. */
 export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
     name: {
-        type: str(DNS_LABEL, "a DNS label of at most 32 characters, e.g. workers"),
+        type: str(CLUSTER_NAME, "a DNS label of at most 32 characters, e.g. workers"),
         doc: "Pool name; part of every machine name of the pool.",
         default: "required",
         required: true,
@@ -60,7 +61,7 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
 /** The whole `dualstack:` namespace. */
 export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     clusterName: {
-        type: str(DNS_LABEL, "a lower-case DNS label of at most 32 characters, e.g. dev"),
+        type: str(CLUSTER_NAME, "a lower-case DNS label of at most 32 characters, e.g. dev"),
         doc: "Name of the cluster: kubeadm `clusterName`, machine names (`<clusterName>-<pool>-<n>`), the `dualstack-cluster` tag.",
         default: "the stack name",
     },
@@ -167,7 +168,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             proxyMode: { type: oneOf(["ipvs", "iptables", "nftables"]), doc: "kube-proxy mode.", default: "`ipvs`" },
             allowRangeChanges: {
                 type: bool,
-                doc: "Allow a change of `ipFamilies` or of pod/service ranges on a deployed stack. Kubernetes cannot do it in place: the cluster is rebuilt.",
+                doc: "Let a change of `ipFamilies`, a pod or service range, a node mask or a node subnet through on a deployed stack. Kubernetes cannot make it in place, so the cluster is rebuilt: every machine is replaced and every Kubernetes resource re-created (workloads and their data are lost).",
                 default: "`false`",
             },
         }),

@@ -38,6 +38,14 @@ export interface ClusterApiArgs {
      * those resources while the API still answers.
      */
     readinessTriggers?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Identifies the cluster to the Kubernetes provider. The provider, and every resource it
+     * manages, is replaced when this changes, and only then: not when the kubeconfig changes
+     * (a renewed admin certificate, another server address). Default: the component's name.
+     * The Cluster gives the cluster name and the fingerprint of its ranges, so a rebuilt
+     * cluster gets its Kubernetes resources anew.
+     */
+    clusterIdentifier?: pulumi.Input<string>;
 }
 
 /** What {@link createClusterApi} builds. */
@@ -98,6 +106,10 @@ export function createClusterApi(name: string, args: ClusterApiArgs, parent: pul
         `${name}-provider`,
         {
             kubeconfig,
+            clusterIdentifier: args.clusterIdentifier ?? name,
+            // The cluster lives in machines this program owns: when they are gone (pulumi
+            // destroy, a rebuild), their Kubernetes resources go from the state with them.
+            deleteUnreachable: true,
             // Server-side apply: the Installation CRD (~1.4 MB) is too large for a client-side
             // apply's last-applied annotation. It is the provider's default; stated because it matters.
             enableServerSideApply: true,

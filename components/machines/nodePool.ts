@@ -97,7 +97,12 @@ export function createNodePool(name: string, args: NodePoolArgs, layout: NodePoo
                 schedulerHints: [{ group: serverGroup.id }],
                 configDrive: layout.configDrive,
                 userData: nodeUserData(args.bootstrap, node, addresses),
-                metadata: nodeMetadata(args.clusterName, layout.role, layout.poolName),
+                metadata:
+                    args.rebuildKey === undefined
+                        ? nodeMetadata(args.clusterName, layout.role, layout.poolName)
+                        : pulumi
+                              .output(args.rebuildKey)
+                              .apply((rebuildKey) => ({ ...nodeMetadata(args.clusterName, layout.role, layout.poolName), "dualstack-ranges": rebuildKey })),
                 tags,
             },
             {
@@ -107,6 +112,8 @@ export function createNodePool(name: string, args: NodePoolArgs, layout: NodePoo
                 // for the other properties Nova can only apply by rebuilding the server.
                 // Replacing a node is deliberate: `pulumi up --replace <urn>` (docs/network.md).
                 ignoreChanges: [...FIRST_BOOT_PROPERTIES],
+                // The rebuild key (in the metadata) is the deliberate way to replace every machine.
+                replaceOnChanges: args.rebuildKey === undefined ? undefined : ["metadata"],
                 // The port outlives the instance and can be bound to one server only: the old
                 // server must release it before the new one boots.
                 deleteBeforeReplace: true,

@@ -90,6 +90,12 @@ export interface NodePoolArgs {
      */
     joinExisting?: boolean;
     /**
+     * A value whose change replaces every machine of the pool (stamped on each as the Nova
+     * metadata `dualstack-ranges`). The Cluster gives the fingerprint of the ranges fixed at
+     * kubeadm init, so a range change let through by `allowRangeChanges` rebuilds the machines.
+     */
+    rebuildKey?: pulumi.Input<string>;
+    /**
      * Give the nodes a config drive for cloud-init's data instead of the metadata service.
      * Default: true when the nodes have no IPv4 address (the metadata service over IPv6
      * needs a recent Neutron), false otherwise.

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { checkRangeChanges, ChangeKeys, PlanSummary, summarizePlan } from "../../components/addressing";
+import { checkRangeChanges, ChangeKeys, PlanSummary, rangesFingerprint, summarizePlan } from "../../components/addressing";
 import { keys } from "../../components/config";
 import { evaluate } from "../support/stacks";
 
@@ -8,6 +8,7 @@ const changeKeys: ChangeKeys = {
     podCidr: keys.podCidr,
     serviceCidr: keys.serviceCidr,
     nodeCidr: keys.nodeCidr,
+    nodeMask: keys.nodeMask,
     allow: keys.allowRangeChanges,
 };
 
@@ -44,6 +45,25 @@ describe("checkRangeChanges", () => {
                 ["node-subnet-change", "dualstack:network.ipv4Cidr"],
             ],
         );
+    });
+
+    it("refuses a new node mask and a node subnet that moves to another subnet pool or goes away", () => {
+        const mask = summary({ "dualstack:pods": { nodeMaskIPv4: 25 } });
+        assert.deepStrictEqual(checkRangeChanges(dual, mask, changeKeys, false).map((f) => [f.rule, f.path]), [["node-mask-change", "dualstack:pods.nodeMaskIPv4"]]);
+        const pool = (name: string) => summary({ "dualstack:network": { ipv6Cidr: undefined, ipv6SubnetPool: name } });
+        assert.deepStrictEqual(checkRangeChanges(pool("a"), pool("a"), changeKeys, false), []);
+        assert.deepStrictEqual(checkRangeChanges(pool("a"), pool("b"), changeKeys, false).map((f) => [f.rule, f.path]), [["node-subnet-change", "dualstack:network.ipv6Cidr"]]);
+        assert.match(checkRangeChanges(pool("a"), dual, changeKeys, false)[0].message, /was \/64 from subnet pool a when the cluster was deployed and is now fd[0-9a-f:]+\/64/);
+        const noIpv6Nodes = summary({ "dualstack:ipFamilies": ["IPv4"], "dualstack:network": { ipv6Cidr: null } });
+        const dualNodes = summary({ "dualstack:ipFamilies": ["IPv4"] , "dualstack:network": { ipv6Cidr: "fd00:7::/64" } });
+        assert.match(checkRangeChanges(dualNodes, noIpv6Nodes, changeKeys, false)[0].message, /was fd00:7::\/64 when the cluster was deployed and is now no subnet/);
+    });
+
+    it("fingerprints the ranges fixed at kubeadm init, and nothing else", () => {
+        assert.match(rangesFingerprint(dual), /^[0-9a-f]{12}$/);
+        assert.strictEqual(rangesFingerprint(dual), rangesFingerprint(summary({ "dualstack:workerPools": [{ name: "w", count: 9 }] })));
+        assert.notStrictEqual(rangesFingerprint(dual), rangesFingerprint(summary({ "dualstack:pods": { nodeMaskIPv4: 25 } })));
+        assert.notStrictEqual(rangesFingerprint(dual), rangesFingerprint(summary({ "dualstack:services": { ipv4Cidr: "10.97.0.0/16" } })));
     });
 
     it("allows anything when allowed, the first deployment, and no change", () => {

@@ -396,11 +396,17 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     const fallbackHost = primary === "IPv4" ? apiEndpointIPv4 ?? apiEndpointIPv6 : apiEndpointIPv6 ?? apiEndpointIPv4;
     const clientHost = pulumi.all([endpoint.kubeconfigHost, fallbackHost]).apply(([host, fallback]) => (host ?? fallback) as string);
     const url = clientHost.apply(apiServerUrl);
-    const kubeconfig = pulumi.secret(
-        pulumi.all([url, pki.caCertPem, pki.adminCertPem, pki.adminKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
-            buildKubeconfig({ clusterName, server, caCertPem, userName: PKI_DEFAULTS.adminUser, clientCertPem, clientKeyPem }),
-        ),
-    );
+    const kubeconfigFor = (server: pulumi.Output<string>) =>
+        pulumi.secret(
+            pulumi.all([server, pki.caCertPem, pki.adminCertPem, pki.adminKeyPem]).apply(([s, caCertPem, clientCertPem, clientKeyPem]) =>
+                buildKubeconfig({ clusterName, server: s, caCertPem, userName: PKI_DEFAULTS.adminUser, clientCertPem, clientKeyPem }),
+            ),
+        );
+    const kubeconfig = kubeconfigFor(url);
+    // What this program itself talks to while it runs: never the DNS name, whose record may
+    // not point anywhere yet during the first up; the floating IP, else the endpoint's own
+    // address. The certificate names all of them.
+    const programHost = pulumi.all([endpoint.floatingIpAddress, fallbackHost]).apply(([floatingIp, fallback]) => (floatingIp ?? fallback) as string);
 
     const pools = [controlPlane, ...workerPools];
     const nodes = pulumi
@@ -424,8 +430,8 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         const api = new ClusterApi(
             name,
             {
-                kubeconfig,
-                endpoint: clientHost,
+                kubeconfig: kubeconfigFor(programHost.apply(apiServerUrl)),
+                endpoint: programHost,
                 clusterCaCertPem: pki.caCertPem,
                 readinessTimeoutSeconds: args.apiReadinessTimeoutSeconds,
                 // A replaced control plane waits for the API again before anything is applied.

@@ -92,7 +92,7 @@ export interface ClusterControlPlaneArgs {
     flavor?: string;
     /** Glance image name (with cloud-init, Debian or Ubuntu). Default: required. */
     image?: string;
-    /** DNS name of the API endpoint (certSANs, controlPlaneEndpoint, kubeconfig). Point it at the endpoint addresses yourself. Default: none (the endpoint address is used). */
+    /** DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up. Default: none (the endpoint address is used). */
     endpoint?: string;
     /** Nova server-group policy for the control plane. One of: `anti-affinity`, `soft-anti-affinity`. Default: `anti-affinity`. */
     serverGroupPolicy?: string;

@@ -182,7 +182,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true },
             endpoint: {
                 type: str(DNS_NAME, "a DNS name such as api.dev.example.com"),
-                doc: "DNS name of the API endpoint (certSANs, controlPlaneEndpoint, kubeconfig). Point it at the endpoint addresses yourself.",
+                doc: "DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up.",
                 default: "none (the endpoint address is used)",
             },
             serverGroupPolicy: {

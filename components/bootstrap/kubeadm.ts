@@ -63,10 +63,15 @@ export function nodeMaskArgs(cluster: ClusterBootstrap): ExtraArg[] {
     }));
 }
 
-/** API server certificate names: the endpoint's names and addresses, then the node's own addresses. */
+/**
+ * API server certificate names: the endpoint's names and addresses. These go into the
+ * cluster-wide ClusterConfiguration, which every joining control plane reuses, so a node's
+ * own addresses are added only when the node is the endpoint (one control plane, no shared
+ * endpoint); kubeadm adds each control plane's advertise address itself.
+ */
 export function certSans(cluster: ClusterBootstrap, node: NodeFacts): string[] {
-    const own = [node.addressIPv4, node.addressIPv6].filter((a): a is string => a !== undefined);
     const endpoint = cluster.controlPlaneEndpoint === undefined ? [] : [cluster.controlPlaneEndpoint];
+    const own = cluster.controlPlaneEndpoint === undefined ? [node.addressIPv4, node.addressIPv6].filter((a): a is string => a !== undefined) : [];
     return [...new Set([...endpoint, ...cluster.certSANs, ...own])];
 }
 

@@ -463,12 +463,14 @@ export function checkUserData(run: NeutronRun, view: NeutronView): string[] {
             const cluster = docs.get("ClusterConfiguration");
             if (cluster !== undefined) {
                 const sans = ((cluster.apiServer as Json | undefined)?.certSANs as string[] | undefined) ?? [];
-                const wanted = [...endpoint.addresses, ...nodeIps, ...(dnsName ? [dnsName] : [])];
+                // The node's own addresses are names of the endpoint only with one control plane; behind a
+                // load balancer the cluster-wide list names the endpoint (kubeadm adds each advertise address).
+                const host = cluster.controlPlaneEndpoint as string | undefined;
+                const wanted = [...endpoint.addresses, ...(host === undefined ? nodeIps : []), ...(dnsName ? [dnsName] : [])];
                 const missing = wanted.filter((a) => !sans.includes(a as string));
                 if (missing.length > 0) problems.push(`${where}: certSANs ${JSON.stringify(sans)} lack ${JSON.stringify(missing)}`);
                 const unknown = sans.filter((s) => familyOfAddress(s) !== undefined && !known.has(s));
                 if (unknown.length > 0) problems.push(`${where}: certSANs hold addresses Neutron never allocated: ${JSON.stringify(unknown)}`);
-                const host = cluster.controlPlaneEndpoint as string | undefined;
                 if (host !== undefined && host !== hostPort(endpoint.host)) problems.push(`${where}: controlPlaneEndpoint is ${host}, expected ${hostPort(endpoint.host)}`);
             }
             const discovery = ((join?.discovery as Json | undefined)?.bootstrapToken as Json | undefined)?.apiServerEndpoint;

@@ -30,6 +30,11 @@ function run(cases: readonly Case[]): void {
                 const found = findings.filter((f) => f.rule === c.absent);
                 assert.deepStrictEqual(found, [], `${c.absent} should not fire`);
             }
+            if (c.expect === undefined) {
+                // A passing case passes whole: another error would make it pass for the wrong reason.
+                const errors = findings.filter((f) => f.severity === "error");
+                assert.deepStrictEqual(errors.map((f) => `${f.rule} ${f.path}`), [], "a passing case has no error at all");
+            }
         });
     }
 }
@@ -74,19 +79,19 @@ describe("rules", () => {
                 config: { "dualstack:pods": { ipv6Cidr: "fd00:10::/56", nodeMaskIPv6: 76 } },
                 expect: { rule: "pod-range-node-mask-gap", message: /20 bits apart/ },
             },
-            { name: "IPv4 /8 at mask 24 passes (16 bits)", config: { "dualstack:pods": { ipv4Cidr: "10.0.0.0/8" }, "dualstack:network": { ipv4Cidr: "192.168.0.0/22" }, "dualstack:services": { ipv4Cidr: "192.168.128.0/16" } }, absent: "pod-range-node-mask-gap" },
+            { name: "IPv4 /8 at mask 24 passes (16 bits)", config: { "dualstack:pods": { ipv4Cidr: "10.0.0.0/8" }, "dualstack:network": { ipv4Cidr: "192.168.0.0/22" }, "dualstack:services": { ipv4Cidr: "172.16.0.0/16" } }, absent: "pod-range-node-mask-gap" },
             {
                 name: "IPv4 /8 at mask 25 fails (17 bits; kubeadm applies 16 to IPv4 too)",
                 config: { "dualstack:pods": { ipv4Cidr: "10.0.0.0/8", nodeMaskIPv4: 25 }, "dualstack:network": { ipv4Cidr: "192.168.0.0/22" }, "dualstack:services": { ipv4Cidr: "172.16.0.0/16" } },
                 expect: { rule: "pod-range-node-mask-gap", path: "dualstack:pods.ipv4Cidr" },
             },
-            { name: "IPv4 /24 at mask 24 passes the order check", config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/24" } }, absent: "pod-range-smaller-than-node-mask" },
+            { name: "IPv4 /24 at mask 24 passes the order check", config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/24" }, "dualstack:workerPools": [{ name: "w", count: 0 }] }, absent: "pod-range-smaller-than-node-mask" },
             {
                 name: "IPv4 /25 at mask 24 fails",
                 config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/25" } },
                 expect: { rule: "pod-range-smaller-than-node-mask", path: "dualstack:pods.ipv4Cidr", message: /must be \/24 or shorter/ },
             },
-            { name: "IPv4 /28 has enough addresses (16)", config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/28", nodeMaskIPv4: 30 } }, absent: "pod-range-too-small" },
+            { name: "IPv4 /28 has enough addresses (16)", config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/28", nodeMaskIPv4: 30 }, "dualstack:calico": { blockSizeIPv4: 28 } }, absent: "pod-range-too-small" },
             { name: "IPv4 /29 is too small (8)", config: { "dualstack:pods": { ipv4Cidr: "10.244.0.0/29", nodeMaskIPv4: 30 } }, expect: { rule: "pod-range-too-small", path: "dualstack:pods.ipv4Cidr" } },
             {
                 name: "a pod range that serves fewer node ranges than machines fails",
@@ -125,6 +130,16 @@ describe("rules", () => {
             },
             { name: "BGP off with VXLAN everywhere passes", config: { "dualstack:calico": { bgp: false, encapsulationIPv4: "VXLAN", encapsulationIPv6: "VXLAN" } }, absent: "calico-bgp-required" },
             {
+                name: "BGP off with VXLANCrossSubnet passes (Felix programs those routes)",
+                config: { "dualstack:calico": { bgp: false, encapsulationIPv4: "VXLANCrossSubnet", encapsulationIPv6: "VXLANCrossSubnet" } },
+                absent: "calico-bgp-required",
+            },
+            {
+                name: "BGP off with IP-in-IP fails (the operator refuses it)",
+                config: { "dualstack:calico": { bgp: false, encapsulationIPv4: "IPIPCrossSubnet", encapsulationIPv6: "VXLAN" } },
+                expect: { rule: "calico-bgp-required", path: "dualstack:calico.bgp", message: /IP-in-IP routes are distributed by BGP/ },
+            },
+            {
                 name: "fewer blocks than machines warns",
                 config: { "dualstack:calico": { blockSizeIPv4: 20 }, "dualstack:workerPools": [{ name: "w", count: 20 }] },
                 expect: { rule: "calico-blocks-below-nodes", severity: "warning", path: "dualstack:calico.blockSizeIPv4" },
@@ -157,7 +172,7 @@ describe("rules", () => {
             { name: "an unknown mode fails", config: v6("fd00:1::/64", { ipv6AddressMode: "static" }), expect: { rule: "neutron-ipv6-mode-invalid", path: "dualstack:network.ipv6AddressMode" } },
             { name: "IPv4 /29 allows DHCP", config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/29" } }, absent: "neutron-dhcp-prefix" },
             { name: "IPv4 /31 refuses DHCP", config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/31" } }, expect: { rule: "neutron-dhcp-prefix", path: "dualstack:network.ipv4Cidr", message: /longer than \/30/ } },
-            { name: "IPv6 /126 allows DHCP", config: v6("fd00:1::/126"), absent: "neutron-dhcp-prefix" },
+            { name: "IPv6 /126 allows DHCP", config: { ...v6("fd00:1::/126"), "dualstack:workerPools": [{ name: "w", count: 0 }] }, absent: "neutron-dhcp-prefix" },
             { name: "IPv6 /127 refuses DHCP", config: v6("fd00:1::/127"), expect: { rule: "neutron-dhcp-prefix", path: "dualstack:network.ipv6Cidr" } },
             { name: "a multicast node subnet fails", config: { "dualstack:network": { ipv4Cidr: "224.0.0.0/24" } }, expect: { rule: "neutron-multicast", path: "dualstack:network.ipv4Cidr" } },
             { name: "an IPv6 multicast node subnet fails", config: v6("ff05::/64"), expect: { rule: "neutron-multicast", path: "dualstack:network.ipv6Cidr" } },

@@ -103,18 +103,23 @@ export function checkCalicoPool(pool: PoolInput, paths: PoolPaths): Finding[] {
     return findings;
 }
 
-/** `calico-bgp-required`: unencapsulated pod traffic needs routes, which Calico learns by BGP. */
+/** Encapsulations whose routes Calico distributes by BGP: none at all, and IP-in-IP. VXLAN routes are Felix's own. */
+export function needsBgp(encapsulation: string): boolean {
+    return encapsulation === "None" || encapsulation.startsWith("IPIP");
+}
+
+/**
+ * `calico-bgp-required`: unencapsulated and IP-in-IP pod traffic needs routes that Calico
+ * learns by BGP; the operator refuses IPIP without BGP ("IPIP encapsulation requires that
+ * BGP is enabled"). VXLAN and VXLANCrossSubnet work without it.
+ */
 export function checkCalicoBgp(family: IpFamily, encapsulation: string, bgp: boolean, encapsulationPath: string, bgpPath: string): Finding[] {
-    if (bgp || !isNativeWithinSubnet(encapsulation)) return [];
-    return [
-        error(
-            "calico-bgp-required",
-            bgpPath,
-            `${bgpPath} is false but ${encapsulationPath} is ${encapsulation}: ${family} pod traffic ` +
-                `${encapsulation === "None" ? "is" : "within a subnet is"} routed natively, and without BGP no node ` +
-                `learns the other nodes' pod routes. Enable BGP, or use VXLAN.`,
-        ),
-    ];
+    if (bgp || !needsBgp(encapsulation)) return [];
+    const why =
+        encapsulation === "None"
+            ? `${family} pod traffic is routed natively, and without BGP no node learns the other nodes' pod routes`
+            : `IP-in-IP routes are distributed by BGP, and the Calico operator refuses IPIP without it`;
+    return [error("calico-bgp-required", bgpPath, `${bgpPath} is false but ${encapsulationPath} is ${encapsulation}: ${why}. Enable BGP, or use VXLAN or VXLANCrossSubnet.`)];
 }
 
 /** `ula-nat-outgoing-disabled`: pods with ULA addresses cannot reach the IPv6 internet without NAT. */

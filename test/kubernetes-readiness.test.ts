@@ -95,7 +95,9 @@ describe("kubernetes readiness: waitForApiReady", () => {
         return { server, scheme: apiCert ? "https" : "http", ca: apiCert?.cert };
     }
 
-    it("polls until /readyz answers 200, verifying TLS against the cluster CA", async () => {
+    it("polls until /readyz answers 200, verifying TLS against the cluster CA", async function () {
+        // Without openssl there is no certificate to verify: skip rather than test plain http under this name.
+        if (apiCert === undefined) this.skip();
         const script = scripted([500, 500, 200]);
         const api = apiServer(script.handler);
         const port = await listen(api.server);

@@ -55,6 +55,11 @@ export const KERNEL_SETTINGS: readonly (readonly [string, string])[] = [
     ["net.ipv4.ip_forward", "1"],
     ["net.ipv6.conf.all.forwarding", "1"],
     ["net.ipv6.conf.default.forwarding", "1"],
+    // No SLAAC privacy addresses: a node's IPv6 address is the one Neutron allocated, which
+    // kubelet's node-ip and Calico's address detection (cidrs: [node subnet]) rely on; a
+    // temporary address in the same /64 would be indistinguishable to Calico.
+    ["net.ipv6.conf.all.use_tempaddr", "0"],
+    ["net.ipv6.conf.default.use_tempaddr", "0"],
 ];
 
 /** containerd configuration: the runc runtime with the systemd cgroup driver (kubelet uses systemd too). */

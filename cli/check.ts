@@ -1,6 +1,7 @@
 /**
  * `dualstack check FILE... [--json]`: validate stack files, each alone and against each other.
  */
+import * as path from "path";
 import { hasErrors } from "../components/addressing/findings";
 import { readStackFile, StackFile } from "../components/config/stackFile";
 import { checkStacks } from "../components/stack";
@@ -14,7 +15,15 @@ export interface CheckOptions {
 
 /** Run `check`; returns the exit code. Unreadable files throw UnreadableStackFileError (exit 2). */
 export function runCheck(options: CheckOptions, io: Io): number {
-    const stackFiles: StackFile[] = options.files.map(readStackFile);
+    // A file given twice (stacks/x.yaml, ./stacks/x.yaml) is one stack, not two that overlap.
+    const seen = new Set<string>();
+    const files = options.files.filter((file) => {
+        const resolved = path.resolve(file);
+        if (seen.has(resolved)) return false;
+        seen.add(resolved);
+        return true;
+    });
+    const stackFiles: StackFile[] = files.map(readStackFile);
     const { stacks, findings } = checkStacks(stackFiles);
     const failed = hasErrors(findings);
     if (options.json) {

@@ -7,7 +7,7 @@ import { UnreadableStackFileError } from "../components/config/stackFile";
 import { runCheck } from "./check";
 import { TextFormat } from "./format";
 import { Io, processIo } from "./io";
-import { runPlan } from "./plan";
+import { OutputDirectoryError, runPlan } from "./plan";
 
 export const USAGE = `Usage:
   dualstack check FILE... [--json]
@@ -72,7 +72,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                 throw new UsageError(`unknown command "${command}"`);
         }
     } catch (e) {
-        if (e instanceof UnreadableStackFileError) {
+        if (e instanceof UnreadableStackFileError || e instanceof OutputDirectoryError) {
             io.err(`dualstack: ${e.message}`);
             return 2;
         }

@@ -9,7 +9,8 @@ import * as path from "path";
 import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
 import { readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
-import { checkRecordedStack, PackConfig, parsePackConfig } from "../policies/local";
+import { checkRecordedStack, PackConfig, packConfigProblems, parsePackConfig } from "../policies/local";
+import { policies } from "../policies/policies";
 import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
 import { defineStack } from "../components/program";
 import { evaluateStack } from "../components/stack";
@@ -154,12 +155,28 @@ function renderJson(report: PlanReport): string {
     });
 }
 
-/** Write the artefacts under `dir` (redacted). */
-function writeArtefacts(dir: string, artefacts: readonly Artefact[], clean: (text: string) => string): void {
-    for (const artefact of artefacts) {
-        const target = path.join(dir, artefact.path);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, clean(artefact.content));
+/** An output directory that cannot be written: unusable input (exit 2), one line. */
+export class OutputDirectoryError extends Error {
+    constructor(dir: string, cause: NodeJS.ErrnoException) {
+        super(`--out ${dir}: cannot write there (${cause.code ?? cause.message})`);
+        this.name = "OutputDirectoryError";
+    }
+}
+
+/** Write the artefacts and the address plan under `dir` (redacted). */
+function writeArtefacts(dir: string, artefacts: readonly Artefact[], addressPlan: PlanSummary | undefined, clean: (text: string) => string): void {
+    try {
+        for (const artefact of artefacts) {
+            const target = path.join(dir, artefact.path);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, clean(artefact.content));
+        }
+        if (addressPlan) {
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(path.join(dir, "address-plan.json"), `${toJson(addressPlan)}\n`);
+        }
+    } catch (e) {
+        throw new OutputDirectoryError(dir, e as NodeJS.ErrnoException);
     }
 }
 
@@ -169,10 +186,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     const report = await planStack(file, options.policyConfig === undefined ? undefined : readPackConfig(options.policyConfig));
     const secrets = report.run ? secretValues(report.run.cloud.resources, [...report.run.secretOutputs].map((k) => report.run?.outputs[k])) : [];
     const clean = (text: string) => redact(text, secrets);
-    if (options.out !== undefined) {
-        writeArtefacts(options.out, report.artefacts, clean);
-        if (report.addressPlan) fs.writeFileSync(path.join(options.out, "address-plan.json"), `${toJson(report.addressPlan)}\n`);
-    }
+    if (options.out !== undefined) writeArtefacts(options.out, report.artefacts, report.addressPlan, clean);
     io.out(clean(options.json ? renderJson(report) : renderText(report, options.format)));
     return hasErrors(report.findings) ? 1 : 0;
 }
@@ -185,9 +199,13 @@ function readPackConfig(file: string): PackConfig {
     } catch (e) {
         throw new UnreadableStackFileError(file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
     }
+    let config: PackConfig;
     try {
-        return parsePackConfig(JSON.parse(text));
+        config = parsePackConfig(JSON.parse(text));
     } catch (e) {
         throw new UnreadableStackFileError(file, `not a policy pack configuration: ${(e as Error).message}`);
     }
+    const problems = packConfigProblems(config, policies);
+    if (problems.length > 0) throw new UnreadableStackFileError(file, `not a policy pack configuration: ${problems.join("; ")}`);
+    return config;
 }

@@ -206,10 +206,14 @@ export function violationsAsFindings(violations: readonly NamedViolation[]): Fin
         .filter((v) => v.enforcementLevel !== "disabled")
         .map((v) => {
             const tagged = /^\[([a-z0-9-]+)\] ([\s\S]*)$/.exec(v.message);
-            const path = `policy ${v.policy}${v.resource ? ` on ${v.resource}` : ""}`;
             const message = tagged ? tagged[2] : v.message;
             const rule = tagged ? tagged[1] : v.policy;
-            return v.enforcementLevel === "mandatory" ? error(rule, path, message) : warning(rule, path, message);
+            // Every message starts with what it is about: a configuration key or `<resource>.<property>`.
+            const subject = /^(\S+?)[,:]?\s/.exec(message)?.[1];
+            const path = subject !== undefined && (subject.startsWith("dualstack:") || subject.includes(".")) ? subject : (v.resource ?? "stack");
+            const text = `${message} (policy ${v.policy})`;
+            // The policy server makes remediation policies mandatory when they cannot remediate.
+            return v.enforcementLevel === "advisory" ? warning(rule, path, text) : error(rule, path, text);
         });
 }
 
@@ -253,6 +257,63 @@ export function parsePackConfig(json: unknown): PackConfig {
         }
     }
     return { settings, levels, all };
+}
+
+/** The JSON-schema subset the pack's configSchema uses: type, enum, minimum, maximum, array items. */
+interface SettingSchema {
+    readonly type?: string;
+    readonly enum?: readonly unknown[];
+    readonly minimum?: number;
+    readonly maximum?: number;
+    readonly items?: SettingSchema;
+}
+
+function settingProblem(value: unknown, schema: SettingSchema): string | undefined {
+    const type = schema.type;
+    const typeOk =
+        type === undefined ||
+        (type === "integer" && Number.isInteger(value)) ||
+        (type === "number" && typeof value === "number") ||
+        (type === "boolean" && typeof value === "boolean") ||
+        (type === "string" && typeof value === "string") ||
+        (type === "array" && Array.isArray(value));
+    if (!typeOk) return `must be ${type === "integer" || type === "array" ? "an" : "a"} ${type}`;
+    if (schema.enum !== undefined && !schema.enum.includes(value)) return `must be one of ${schema.enum.join(", ")}`;
+    if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}`;
+    if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum) return `must be at most ${schema.maximum}`;
+    if (Array.isArray(value) && schema.items !== undefined) {
+        for (const [i, item] of value.entries()) {
+            const problem = settingProblem(item, schema.items);
+            if (problem) return `[${i}] ${problem}`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Check a pack configuration against the pack: known policy names, settings each policy's
+ * `configSchema` declares, of the declared type (the Pulumi CLI refuses the same mistakes).
+ * Returns one line per problem.
+ */
+export function packConfigProblems(config: PackConfig, pack: Policies): string[] {
+    const problems: string[] = [];
+    const byName = new Map(pack.map((p) => [p.name, p]));
+    for (const name of [...Object.keys(config.settings), ...Object.keys(config.levels)]) {
+        if (!byName.has(name)) problems.push(`policy ${name}: the pack has no such policy`);
+    }
+    for (const [name, settings] of Object.entries(config.settings)) {
+        const properties = (byName.get(name)?.configSchema?.properties ?? {}) as Record<string, SettingSchema>;
+        for (const [setting, value] of Object.entries(settings)) {
+            const schema = properties[setting];
+            if (schema === undefined) {
+                if (byName.has(name)) problems.push(`policy ${name}: no setting "${setting}"`);
+                continue;
+            }
+            const problem = settingProblem(value, schema);
+            if (problem) problems.push(`policy ${name}: ${setting} is ${JSON.stringify(value)}; it ${problem}`);
+        }
+    }
+    return [...new Set(problems)];
 }
 
 /** Run the whole pack over an offline run's resources; its violations as findings. */

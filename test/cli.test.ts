@@ -86,6 +86,12 @@ describe("dualstack check", () => {
         assert.strictEqual((await runCli(["check", a, b])).code, 0);
     });
 
+    it("a file given twice is one stack, not two that overlap", async () => {
+        const result = await runCli(["check", "stacks/Pulumi.dev.yaml", "./stacks/Pulumi.dev.yaml", "--json"]);
+        assert.strictEqual(result.code, 0, result.stdout);
+        assert.deepStrictEqual((JSON.parse(result.stdout) as CheckJson).files.map((f) => f.stack), ["dev"]);
+    });
+
     it("warnings alone exit 0", async () => {
         const file = writeStack(dir, "warn", deepMerge(BASE_CONFIG, { "dualstack:controlPlane": { count: 2 } }));
         const result = await runCli(["check", file, "--json"]);

@@ -68,10 +68,13 @@ describe("configuration", () => {
             assert.deepStrictEqual(config?.workerPools.map((p) => [p.name, p.flavor, p.image]), [["big", "m1.xlarge", "ubuntu-24.04"]]);
         });
 
-        it("keys without the namespace are the project's, other namespaces are ignored", () => {
-            const { config, findings } = loadConfig({ ...BASE_CONFIG, ipFamilies: ["IPv6"], "openstack:cloud": "mycloud" });
+        it("other namespaces are ignored; a key without one is refused, as Pulumi refuses it in a stack file", () => {
+            const { config, findings } = loadConfig({ ...BASE_CONFIG, "dualstack:ipFamilies": ["IPv6"], "openstack:cloud": "mycloud" });
             assert.deepStrictEqual(findings, []);
             assert.deepStrictEqual(config?.ipFamilies, ["IPv6"]);
+            const bare = only(loadConfig({ ...BASE_CONFIG, ipFamilies: ["IPv6"] }).findings, "config-unknown-key");
+            assert.strictEqual(bare.path, "ipFamilies");
+            assert.strictEqual(bare.message, "ipFamilies has no namespace; Pulumi reads stack-file keys as <namespace>:<name>. Write dualstack:ipFamilies (pulumi config set adds the namespace for you).");
         });
     });
 
@@ -102,6 +105,7 @@ describe("configuration", () => {
             ["a count of zero", { "dualstack:controlPlane": { count: 0 } }, "dualstack:controlPlane.count", "dualstack:controlPlane.count is 0 (a number); expected an integer from 1 to 9."],
             ["a version YAML read as a number", { "dualstack:kubernetes": { version: 1.3 } }, "dualstack:kubernetes.version", 'dualstack:kubernetes.version is 1.3 (a number); expected a Kubernetes version in quotes, e.g. "1.34" or "1.34.2". Quote the value so YAML keeps it as written.'],
             ["a lower-case family", { "dualstack:ipFamilies": ["ipv6"] }, "dualstack:ipFamilies[0]", 'dualstack:ipFamilies[0] is "ipv6" (a string); expected one of IPv4, IPv6. Did you mean IPv6?'],
+            ["a family where a list belongs", { "dualstack:ipFamilies": "IPv6" }, "dualstack:ipFamilies", 'dualstack:ipFamilies is "IPv6" (a string); expected a list, each item one of IPv4, IPv6.'],
             ["an encapsulation typo", { "dualstack:calico": { encapsulationIPv4: "VXLANCrosSubnet" } }, "dualstack:calico.encapsulationIPv4", 'dualstack:calico.encapsulationIPv4 is "VXLANCrosSubnet" (a string); expected one of None, IPIP, IPIPCrossSubnet, VXLAN, VXLANCrossSubnet. Did you mean VXLANCrossSubnet?'],
             ["ula in an IPv4 key", { "dualstack:pods": { ipv4Cidr: "ula" } }, "dualstack:pods.ipv4Cidr", 'dualstack:pods.ipv4Cidr is "ula" (a string); expected a CIDR in quotes. Unique local addresses (RFC 4193) are IPv6; give an IPv4 CIDR here.'],
             ["a list where an object belongs", { "dualstack:network": ["10.0.0.0/22"] }, "dualstack:network", "dualstack:network is a list; expected an object with keys ipv4Cidr, ipv6Cidr, ipv6AddressMode, ipv6RaMode, ipv6SubnetPool, ipv6PrefixLength, externalNetwork, dnsNameservers, existingNetwork, existingRouter."],
@@ -141,6 +145,10 @@ describe("configuration", () => {
         it("an existing router replaces the external network", () => {
             const raw = deepMerge(BASE_CONFIG, { "dualstack:network": { externalNetwork: undefined, existingRouter: "shared-router" } });
             assert.deepStrictEqual(loadConfig(raw).findings, []);
+        });
+        it("a pool name of the wrong type is one finding, not also a missing one", () => {
+            const findings = findingsOf({ "dualstack:workerPools": [{ name: "Control" }] });
+            assert.deepStrictEqual(findings.map((f) => [f.rule, f.path]), [["config-type", "dualstack:workerPools[0].name"]]);
         });
         it("a worker pool needs a unique name", () => {
             const findings = findingsOf({ "dualstack:workerPools": [{ count: 1 }, { name: "a" }, { name: "a" }, { name: "control-plane" }] });

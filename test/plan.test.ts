@@ -76,7 +76,9 @@ describe("dualstack plan", () => {
         const markdown = await runCli(["plan", "--stack", "staging", "--format", "markdown"]);
         assert.strictEqual(markdown.code, 0);
         assert.match(markdown.stdout, /^# dualstack plan: stack staging/);
-        assert.match(markdown.stdout, /^## Address plan$/m);
+        for (const section of ["Address plan", "Resources pulumi up would create", "Stack outputs", "Rendered artefacts", "Findings"]) {
+            assert.match(markdown.stdout, new RegExp(`^## ${section}$`, "m"));
+        }
         assert.match(markdown.stdout, /^\| family \| range \| cidr \| source \| capacity \|$/m);
         assert.match(markdown.stdout, /^\*\*staging-control-plane \(dualstack:index:NodePool\), \d+ resources\*\*$/m);
         assert.doesNotMatch(markdown.stdout + table.stdout, PEM);
@@ -113,18 +115,36 @@ describe("dualstack plan", () => {
             findings.map((f) => [f.severity, f.rule, f.path]),
             [
                 ["warning", "world-open-access", "dualstack:access.sshAllowedCidrs[0]"],
-                ["error", "secgroup-world-open", "policy secgroup-world-open on ssh-nodes-ipv4-ssh-0.0.0.0/0"],
+                ["error", "secgroup-world-open", "ssh-nodes-ipv4-ssh-0.0.0.0/0.remoteIpPrefix"],
             ],
         );
         assert.match(findings[1].message, /^ssh-nodes-ipv4-ssh-0\.0\.0\.0\/0\.remoteIpPrefix is 0\.0\.0\.0\/0, so this ingress rule opens SSH \(22\/tcp\) to the whole IPv4 internet/);
+        assert.match(findings[1].message, /\(policy secgroup-world-open\)$/);
         const config = path.join(dir, "pack.json");
         fs.writeFileSync(config, JSON.stringify({ "secgroup-world-open": { allowedPorts: [22] } }));
         const allowed = await runCli(["plan", file, "--json", "--policy-config", config]);
         assert.strictEqual(allowed.code, 0, allowed.stdout);
-        fs.writeFileSync(config, JSON.stringify({ "secgroup-world-open": "loud" }));
-        const bad = await runCli(["plan", file, "--policy-config", config]);
-        assert.strictEqual(bad.code, 2);
-        assert.match(bad.stderr, /pack\.json: not a policy pack configuration: policy secgroup-world-open: "loud" is not an enforcement level/);
+        const refusedConfigs: Array<[unknown, RegExp]> = [
+            [{ "secgroup-world-open": "loud" }, /policy secgroup-world-open: "loud" is not an enforcement level/],
+            [{ "service-range-size": { largestIPv6: "112" } }, /policy service-range-size: largestIPv6 is "112"; it must be an integer/],
+            [{ "secgroup-world-open": { allowedPorts: [80] } }, /policy secgroup-world-open: allowedPorts is \[80\]; it \[0\] must be one of 22, 6443, 10250/],
+            [{ "no-such-policy": "advisory" }, /policy no-such-policy: the pack has no such policy/],
+        ];
+        for (const [content, reason] of refusedConfigs) {
+            fs.writeFileSync(config, JSON.stringify(content));
+            const bad = await runCli(["plan", file, "--policy-config", config]);
+            assert.strictEqual(bad.code, 2, JSON.stringify(content));
+            assert.match(bad.stderr, /pack\.json: not a policy pack configuration: /);
+            assert.match(bad.stderr, reason);
+        }
+    });
+
+    it("an --out directory that cannot be written is unusable input: exit 2, one line", async () => {
+        const blocker = path.join(dir, "a-file");
+        fs.writeFileSync(blocker, "");
+        const result = await runCli(["plan", "--stack", "dev", "--out", path.join(blocker, "out")]);
+        assert.strictEqual(result.code, 2);
+        assert.strictEqual(result.stderr, `dualstack: --out ${path.join(blocker, "out")}: cannot write there (ENOTDIR)\n`);
     });
 
     it("runs as the installed command too (bin, exit code, unreadable input)", () => {

@@ -184,12 +184,20 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
                     enableDhcp: true,
                 },
                 {
-                    cidr: spec.kind === "subnetPool" ? keys.ipv6SubnetPool : key,
+                    // From a subnet pool, what the rules judge is the prefix length asked for.
+                    cidr: spec.kind === "subnetPool" ? keys.ipv6PrefixLength : key,
                     addressMode: keys.ipv6AddressMode,
                     raMode: keys.ipv6RaMode,
                 },
             ),
-            ...checkNodeSubnetSize(family, prefixLength, subnet.usablePorts, BigInt(nodeCount) + endpointPorts, nodeCount, key),
+            ...checkNodeSubnetSize(
+                family,
+                prefixLength,
+                subnet.usablePorts,
+                BigInt(nodeCount) + endpointPorts,
+                nodeCount,
+                spec.kind === "subnetPool" ? keys.ipv6PrefixLength : key,
+            ),
         );
     }
 

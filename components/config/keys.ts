@@ -20,6 +20,7 @@ export const keys = {
     ipv6AddressMode: key("network.ipv6AddressMode"),
     ipv6RaMode: key("network.ipv6RaMode"),
     ipv6SubnetPool: key("network.ipv6SubnetPool"),
+    ipv6PrefixLength: key("network.ipv6PrefixLength"),
     externalNetwork: key("network.externalNetwork"),
     existingRouter: key("network.existingRouter"),
     dnsNameservers: (i: number) => key(`network.dnsNameservers[${i}]`),

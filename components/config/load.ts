@@ -71,8 +71,20 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
     const tree: Tree = {};
     for (const [rawKey, rawValue] of Object.entries(raw)) {
         const colon = rawKey.indexOf(":");
-        const namespace = colon < 0 ? NAMESPACE : rawKey.slice(0, colon);
-        const name = colon < 0 ? rawKey : rawKey.slice(colon + 1);
+        if (colon < 0) {
+            // Pulumi refuses a stack-file key without a namespace.
+            findings.push(
+                error(
+                    "config-unknown-key",
+                    rawKey,
+                    `${rawKey} has no namespace; Pulumi reads stack-file keys as <namespace>:<name>. Write ${key(rawKey)} ` +
+                        `(pulumi config set adds the namespace for you).`,
+                ),
+            );
+            continue;
+        }
+        const namespace = rawKey.slice(0, colon);
+        const name = rawKey.slice(colon + 1);
         if (namespace !== NAMESPACE) continue;
         const field = CONFIG_SCHEMA[name];
         if (field === undefined) {
@@ -196,7 +208,7 @@ function expectedOf(type: FieldType): string {
                 type.nullable ? " or null (none)" : "",
             ].join("");
         case "list":
-            return `a list of ${expectedOf(type.item).replace(/^an? /, "")}s`.replace(/ss$/, "s");
+            return `a list, each item ${expectedOf(type.item)}`;
         case "object":
             return `an object with keys ${Object.keys(type.fields).join(", ")}`;
     }
@@ -545,6 +557,8 @@ function buildWorkerPools(
     raw.forEach((pool, index) => {
         const name = pool.name as string | undefined;
         if (name === undefined) {
+            // A name that failed its type check is reported already.
+            if (findings.some((f) => f.path === keys.workerPool(index, "name"))) return;
             findings.push(
                 error(
                     "config-required",

@@ -181,7 +181,7 @@ describe("rules", () => {
             {
                 name: "slaac from a subnet pool needs a /64 too",
                 config: { "dualstack:network": { ipv6Cidr: undefined, ipv6SubnetPool: "public-v6", ipv6PrefixLength: 80, ipv6AddressMode: "slaac" } },
-                expect: { rule: "neutron-auto-address-prefix", path: "dualstack:network.ipv6SubnetPool" },
+                expect: { rule: "neutron-auto-address-prefix", path: "dualstack:network.ipv6PrefixLength" },
             },
         ]);
     });

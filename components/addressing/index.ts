@@ -19,3 +19,4 @@ export * from "./rules/security";
 export * from "./rules/bounds";
 export * from "./summary";
 export * from "./rules/changes";
+export * from "./rules/compute";

@@ -17,6 +17,7 @@ import {
     checkUlaNatOutgoing,
 } from "./rules/calico";
 import { checkCidr } from "./rules/cidr";
+import { checkServerGroupSize } from "./rules/compute";
 import {
     checkControlPlaneCount,
     checkIpFamilies,
@@ -274,6 +275,8 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
         ...checkJoinExisting(config.controlPlane.count, config.controlPlane.joinExisting, keys.joinExisting, keys.controlPlaneCount),
+        ...checkServerGroupSize(config.controlPlane.count, config.controlPlane.serverGroupPolicy, keys.controlPlaneCount),
+        ...config.workerPools.flatMap((pool, index) => checkServerGroupSize(pool.count, pool.serverGroupPolicy, keys.workerPool(index, "count"))),
         ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion),
     );
 

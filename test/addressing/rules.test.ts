@@ -282,6 +282,12 @@ describe("rules", () => {
             { name: "a global pod range without NAT does not", config: { "dualstack:pods": { ipv6Cidr: "2001:db8:10::/56" }, "dualstack:calico": { natOutgoingIPv6: false } }, absent: "ula-nat-outgoing-disabled" },
             { name: "two control planes warn", config: { "dualstack:controlPlane": { count: 2 } }, expect: { rule: "control-plane-even", severity: "warning", path: "dualstack:controlPlane.count" } },
             { name: "three control planes do not", config: { "dualstack:controlPlane": { count: 3 } }, absent: "control-plane-even" },
+            { name: "a pool of 10 fits Nova's default server-group quota", config: { "dualstack:workerPools": [{ name: "w", count: 10 }] }, absent: "server-group-quota" },
+            {
+                name: "a pool of 11 warns about the server-group quota",
+                config: { "dualstack:workerPools": [{ name: "w", count: 11 }] },
+                expect: { rule: "server-group-quota", severity: "warning", path: "dualstack:workerPools[0].count", message: /server_group_members\) is 10 members per group/ },
+            },
             {
                 name: "joinExisting with one control plane is refused",
                 config: { "dualstack:controlPlane": { joinExisting: true } },

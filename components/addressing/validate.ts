@@ -115,7 +115,13 @@ function label(range: PlannedRange, role: RangeLabel["role"], ula: UlaPlan): Lab
     const derived = range.source === "ula";
     return {
         cidr: range.cidr,
-        label: { key: range.key, role, ula: derived && !ula.pinned, standInUla: derived && ula.standIn },
+        label: {
+            key: range.key,
+            role,
+            ula: derived && !ula.pinned,
+            standInUla: derived && ula.standIn,
+            pinnedUlaId: derived && ula.pinned ? ula.globalId : undefined,
+        },
     };
 }
 

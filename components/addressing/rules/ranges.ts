@@ -20,9 +20,14 @@ export interface RangeLabel {
     readonly standInUla?: boolean;
     /** Derived from a random ULA global ID (stand-in or not): unique per stack. */
     readonly ula?: boolean;
+    /** Derived from a pinned ULA global ID (`dualstack:ulaGlobalId`): this ID. */
+    readonly pinnedUlaId?: string;
     /** The stack file, for checks across files. */
     readonly file?: string;
 }
+
+/** The key that pins a stack's ULA /48. */
+const ULA_GLOBAL_ID_KEY = "dualstack:ulaGlobalId";
 
 const ROLE_WORDS: Record<RangeRole, string> = {
     nodes: "node subnet",
@@ -84,9 +89,29 @@ export function checkDisjoint(ranges: readonly Labeled<RangeLabel>[]): Finding[]
  */
 export function checkDisjointAcrossStacks(ranges: readonly Labeled<RangeLabel>[]): Finding[] {
     const compared = ranges.filter((r) => r.label.role !== "reserved" && !r.label.ula);
-    return findOverlaps(compared, { report: (a, b) => a.label.file !== b.label.file }).map(({ outer, inner }) => {
+    const findings: Finding[] = [];
+    const sharedIds = new Set<string>();
+    for (const { outer, inner } of findOverlaps(compared, { report: (a, b) => a.label.file !== b.label.file })) {
         const [first, second] = [outer, inner].sort((a, b) => String(a.label.file).localeCompare(String(b.label.file)));
-        return {
+        const id = first.label.pinnedUlaId;
+        if (id !== undefined && id === second.label.pinnedUlaId) {
+            // Two stacks pinned one ULA /48: one finding on the key that says so, not one per derived range.
+            const pair = `${id}|${first.label.file}|${second.label.file}`;
+            if (sharedIds.has(pair)) continue;
+            sharedIds.add(pair);
+            findings.push({
+                ...error(
+                    "range-overlap-across-stacks",
+                    ULA_GLOBAL_ID_KEY,
+                    `${ULA_GLOBAL_ID_KEY} is "${id}" in both ${first.label.file} and ${second.label.file}, so every range ` +
+                        `derived from it ("ula") is shared. Give ${second.label.file} a global ID of its own (10 hexadecimal digits), ` +
+                        `or leave the key out for a random one.`,
+                ),
+                file: second.label.file,
+            });
+            continue;
+        }
+        findings.push({
             ...error(
                 "range-overlap-across-stacks",
                 second.label.key,
@@ -94,8 +119,9 @@ export function checkDisjointAcrossStacks(ranges: readonly Labeled<RangeLabel>[]
                     `cannot be connected or told apart. Give ${second.label.key} in ${second.label.file} a range of its own.`,
             ),
             file: second.label.file,
-        };
-    });
+        });
+    }
+    return findings;
 }
 
 /** `node-subnet-too-small`: room for every machine and the endpoint's ports. */

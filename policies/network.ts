@@ -7,7 +7,7 @@ import { familyFacts, IpFamily } from "../components/addressing/family";
 import { Cidr } from "../components/addressing/cidr";
 import { Finding } from "../components/addressing/findings";
 import { checkCidr } from "../components/addressing/rules/cidr";
-import { checkNodeSubnetMaxSize } from "../components/addressing/rules/bounds";
+import { checkNodeSubnetMaxSize, NODE_SUBNET_LARGEST } from "../components/addressing/rules/bounds";
 import { checkNeutronSubnet } from "../components/addressing/rules/neutron";
 import { configWithDefaults, types, validateResourceType } from "./resources";
 import { bool, isUnknown, num, record, reportFindings, str } from "./values";
@@ -83,7 +83,7 @@ export interface SubnetSizeConfig {
     readonly largestIPv6: number;
 }
 
-export const SUBNET_SIZE_DEFAULTS: SubnetSizeConfig = { largestIPv4: 20, largestIPv6: 64 };
+export const SUBNET_SIZE_DEFAULTS: SubnetSizeConfig = { largestIPv4: NODE_SUBNET_LARGEST.IPv4, largestIPv6: NODE_SUBNET_LARGEST.IPv6 };
 
 /** `neutron-subnet-size`: no subnet larger than the configured maximum per family. */
 export const neutronSubnetSize: ResourceValidationPolicy = {

@@ -16,6 +16,7 @@ import {
     checkCalicoPool,
     checkUlaNatOutgoing,
 } from "./rules/calico";
+import { checkNodeSubnetMaxSize, NODE_SUBNET_LARGEST } from "./rules/bounds";
 import { checkCidr } from "./rules/cidr";
 import { checkServerGroupSize } from "./rules/compute";
 import {
@@ -197,6 +198,14 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
                     raMode: keys.ipv6RaMode,
                 },
             ),
+            // The policy pack refuses oversized node subnets (configurable there); check says so early.
+            ...checkNodeSubnetMaxSize(
+                family,
+                prefixLength,
+                range?.cidr.text ?? `a /${prefixLength} from subnet pool ${spec.kind === "subnetPool" ? spec.pool : ""}`,
+                { value: NODE_SUBNET_LARGEST[family], source: "the policy pack's default (policy neutron-subnet-size)" },
+                spec.kind === "subnetPool" ? keys.ipv6PrefixLength : key,
+            ).map((f) => ({ ...f, severity: "warning" as const, message: `${f.message} pulumi preview --policy-pack refuses it unless the pack's configuration allows more.` })),
             ...checkNodeSubnetSize(
                 family,
                 prefixLength,

@@ -188,6 +188,17 @@ describe("rules", () => {
 
     describe("node subnet size (Neutron keeps 4 IPv4 / 3 IPv6 addresses)", () => {
         run([
+            { name: "an IPv4 /20 node subnet is within the pack's default", config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/20" } }, absent: "node-subnet-too-large" },
+            {
+                name: "an IPv4 /19 node subnet warns: the policy pack refuses it by default",
+                config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/19" } },
+                expect: { rule: "node-subnet-too-large", severity: "warning", path: "dualstack:network.ipv4Cidr", message: /up to \/20.*pulumi preview --policy-pack refuses it/ },
+            },
+            {
+                name: "an IPv6 /56 from a subnet pool warns too",
+                config: { "dualstack:network": { ipv6Cidr: undefined, ipv6SubnetPool: "v6", ipv6PrefixLength: 56 } },
+                expect: { rule: "node-subnet-too-large", severity: "warning", path: "dualstack:network.ipv6PrefixLength" },
+            },
             { name: "a /29 holds 4 machines", config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/29" }, "dualstack:workerPools": [{ name: "w", count: 3 }] }, absent: "node-subnet-too-small" },
             {
                 name: "a /29 does not hold 5 machines",

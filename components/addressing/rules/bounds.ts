@@ -7,6 +7,9 @@ import { familyFacts, IpFamily } from "../family";
 import { error, Finding } from "../findings";
 import { Limit } from "./kubernetes";
 
+/** The largest node subnets the policy pack allows by default (`neutron-subnet-size`), as prefix lengths. */
+export const NODE_SUBNET_LARGEST: Readonly<Record<IpFamily, number>> = { IPv4: 20, IPv6: 64 };
+
 /**
  * `node-subnet-too-large`: a node subnet wider than the operator's limit (a /prefix). A large
  * subnet is one broadcast domain, uses address space other environments need, and an IPv6

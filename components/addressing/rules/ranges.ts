@@ -189,7 +189,8 @@ export function checkWorldOpen(range: Cidr, path: string, what: string): Finding
             "world-open-access",
             path,
             `${path} is ${range.text}: ${what} is open to the whole ${range.family} internet. Prefer the ranges of ` +
-                `your offices, VPN or CI runners.`,
+                `your offices, VPN or CI runners. The policy pack (policy secgroup-world-open) refuses it unless its ` +
+                `configuration lists the port in allowedPorts.`,
         ),
     ];
 }

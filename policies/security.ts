@@ -6,6 +6,7 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     ADMIN_PORTS,
+    admitsIcmpv6,
     checkIcmpv6Allowed,
     checkPodAddressPairs,
     checkPortSecurity,
@@ -31,6 +32,18 @@ function securityRule(props: Record<string, unknown>): SecurityRuleInput | undef
         portRangeMax: num(props.portRangeMax),
         remoteIpPrefix: str(props.remoteIpPrefix),
         remoteGroupId: str(props.remoteGroupId),
+    };
+}
+
+const ICMP_FIELDS = ["direction", "ethertype", "protocol"] as const;
+
+/** The fields that decide whether a rule admits ICMPv6; undefined when one of them is unknown. */
+function icmpFields(props: Record<string, unknown>): SecurityRuleInput | undefined {
+    if (ICMP_FIELDS.some((field) => isUnknown(props[field]))) return undefined;
+    return {
+        direction: str(props.direction),
+        ethertype: str(props.ethertype),
+        protocol: str(props.protocol) ?? (num(props.protocol) !== undefined ? String(props.protocol) : undefined),
     };
 }
 
@@ -128,10 +141,14 @@ export const icmpv6Allowed: StackValidationPolicy = {
             const plans = clusterPlans(args.resources);
             if (plans.some((p) => p.nodeFamilies.includes("IPv6"))) subnets.push(...plans.map((p) => `${p.name}.addressPlan.nodeSubnets`));
         }
-        const parsed = rules.map(({ props }) => securityRule(record(props) ?? {}));
-        // A rule whose fields are not known yet might be the ICMPv6 rule: decide at `up`.
-        if (parsed.some((r) => r === undefined)) return;
-        reportFindings(checkIcmpv6Allowed(parsed as SecurityRuleInput[], subnets, "security-group rules"), reportViolation);
+        // Whether a rule admits ICMPv6 depends on its direction, ethertype and protocol only.
+        // In preview the provider's computed fields of new rules (remote prefix, group, ports)
+        // are unknown; they do not matter here.
+        const parsed = rules.map(({ props }) => icmpFields(record(props) ?? {}));
+        const known = parsed.filter((r): r is SecurityRuleInput => r !== undefined);
+        // A rule whose deciding fields are not known yet might be the ICMPv6 rule: decide at `up`.
+        if (known.length < parsed.length && !known.some(admitsIcmpv6)) return;
+        reportFindings(checkIcmpv6Allowed(known, subnets, "security-group rules"), reportViolation);
     },
 };
 

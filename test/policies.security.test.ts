@@ -177,6 +177,15 @@ describe("#icmpv6-allowed", () => {
         assert.strictEqual((await runStackPolicy(policy, args)).violations.length, 1);
     });
 
+    it("in a preview, decides on direction, ethertype and protocol alone (the provider computes the rest)", async () => {
+        // New rules in a preview: remote group, prefix and ports unknown.
+        const computed = { remoteGroupId: UNKNOWN_VALUE, remoteIpPrefix: UNKNOWN_VALUE, portRangeMin: UNKNOWN_VALUE, portRangeMax: UNKNOWN_VALUE };
+        const missing = stackArgs([subnet("s6", "fd00::/64"), rule("ssh", { ...ssh, ...computed })]);
+        assert.strictEqual((await runStackPolicy(policy, missing)).violations.length, 1, "an IPv6 network without ICMPv6 is caught in preview");
+        const present = stackArgs([subnet("s6", "fd00::/64"), rule("ssh", { ...ssh, ...computed }), rule("icmp6", { ...icmpv6, ...computed })]);
+        assert.deepStrictEqual(await runStackPolicy(policy, present), { violations: [] });
+    });
+
     it("passes an IPv4-only network, skips unknown rules, and does not apply without rules", async () => {
         assert.deepStrictEqual(await runStackPolicy(policy, stackArgs([subnet("s4", "10.0.0.0/24"), rule("ssh", ssh)])), { violations: [] });
         const unknown = stackArgs([subnet("s6", "fd00::/64"), rule("r", { ...icmpv6, protocol: UNKNOWN_VALUE })]);

@@ -1,6 +1,7 @@
 /**
  * The address plan of each `dualstack:index:Cluster` in the stack, read from the component's
- * registered output `addressPlan` (a PlanSummary, components/addressing/summary.ts). Pod and
+ * registered output `addressPlan` (a PlanSummary, components/addressing/summary.ts), or while
+ * that is unknown (a first preview, before the ULA ID exists) its `addressLayout`. Pod and
  * service ranges appear in no OpenStack resource (only inside kubeadm configuration), so this
  * output is how the pack sees them. Every field may be unknown in preview; what is not known
  * is left out.
@@ -56,7 +57,9 @@ function planRange(value: unknown, fallbackPath: string, standIn: boolean, label
 /** Read one Cluster's plan; undefined when its addressPlan output is not known. */
 export function readClusterPlan(resource: PolicyResource, label: (path: string) => string = (p) => p): ClusterPlan | undefined {
     const props = resolveProps(resource.props);
-    const plan = record(at(props, "addressPlan"));
+    // `addressPlan` depends on the stack's random ULA ID, unknown in the first preview;
+    // `addressLayout` is the same plan with a stand-in ID (flagged), known from the start.
+    const plan = record(at(props, "addressPlan")) ?? record(at(props, "addressLayout"));
     if (plan === undefined) return undefined;
     const standIn = bool(at(plan, "ula", "standIn")) === true;
     const base = `${resource.name}.addressPlan`;

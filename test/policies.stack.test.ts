@@ -41,6 +41,16 @@ describe("#ranges-disjoint", () => {
         ]);
     });
 
+    it("in a first preview, when addressPlan waits for the ULA ID, reads the Cluster's addressLayout", async () => {
+        const bad = { ...dev, families: [{ family: "IPv4" as const, pods: "10.11.0.0/16", services: "10.10.0.0/24" }] };
+        const layout = clusterResource("dev", bad);
+        const args = stackArgs([
+            { ...layout, props: { addressPlan: UNKNOWN_VALUE, addressLayout: layout.props.addressPlan } },
+            subnet("dev-subnet-ipv4", "10.10.0.0/22", "dev"),
+        ]);
+        assert.match(messages(await runStackPolicy(policy, args)).join("\n"), /^\[range-overlap\] dualstack:services\.ipv4Cidr \(service range 10\.10\.0\.0\/24\) overlaps/);
+    });
+
     it("fails a pod range that overlaps the node subnet, and a used range inside a reserved one", async () => {
         const args = stackArgs([
             clusterResource("dev", {

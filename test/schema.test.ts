@@ -173,6 +173,7 @@ describe("cross-language schema (pulumi package add)", function () {
     it("gives Cluster its outputs (the analyzer marks none secret)", () => {
         const cluster = resource("Cluster");
         assert.deepStrictEqual(Object.keys(cluster.properties).sort(), [
+            "addressLayout",
             "addressPlan",
             "apiEndpointIPv4",
             "apiEndpointIPv6",
@@ -184,7 +185,7 @@ describe("cross-language schema (pulumi package add)", function () {
             "networkId",
             "nodes",
         ]);
-        assert.deepStrictEqual(cluster.required, ["addressPlan", "apiServerUrl", "kubeconfig", "networkId", "nodes"]);
+        assert.deepStrictEqual(cluster.required, ["addressLayout", "addressPlan", "apiServerUrl", "kubeconfig", "networkId", "nodes"]);
         // The analyzer does not carry secretness into the schema (no `secret: true`); the
         // values stay secret Outputs when the plugin constructs a component (checked below).
         assert.deepStrictEqual(shape(cluster.properties.kubeconfig), { type: "string" });

@@ -158,6 +158,13 @@ export class Cluster extends pulumi.ComponentResource {
      * beyond 2^53).
      */
     public readonly addressPlan: pulumi.Output<any>;
+    /**
+     * The address plan as known before the stack's random ULA ID is (an
+     * `addressing.PlanSummary` whose `ula.standIn` says so): every range but the ULA-derived
+     * ones is final, and those have their final layout. What the policy pack checks in a
+     * first preview, when `addressPlan` is not known yet.
+     */
+    public readonly addressLayout: pulumi.Output<any>;
     /** Admin kubeconfig. Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The API URL clients outside the cloud use (DNS name, floating IP, or the endpoint address). */
@@ -183,6 +190,7 @@ export class Cluster extends pulumi.ComponentResource {
         for (const finding of design.warnings) pulumi.log.warn(formatFinding(finding), this);
         const out = createCluster(name, args, design, this);
         this.addressPlan = out.addressPlan;
+        this.addressLayout = out.addressLayout;
         this.kubeconfig = out.kubeconfig;
         this.apiServerUrl = out.apiServerUrl;
         this.apiEndpointIPv4 = out.apiEndpointIPv4;
@@ -194,6 +202,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.calicoReleaseStatus = out.calicoReleaseStatus;
         this.registerOutputs({
             addressPlan: out.addressPlan,
+            addressLayout: out.addressLayout,
             kubeconfig: out.kubeconfig,
             apiServerUrl: out.apiServerUrl,
             apiEndpointIPv4: out.apiEndpointIPv4,
@@ -210,6 +219,7 @@ export class Cluster extends pulumi.ComponentResource {
 /** What createCluster builds. */
 export interface ClusterOutputs {
     readonly addressPlan: pulumi.Output<PlanSummary>;
+    readonly addressLayout: pulumi.Output<PlanSummary>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly apiServerUrl: pulumi.Output<string>;
     readonly apiEndpointIPv4?: pulumi.Output<string>;
@@ -477,6 +487,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     }
 
     return {
+        addressLayout: pulumi.output(summarizePlan(shape)),
         calicoPools: calico?.pools,
         calicoReleaseStatus: calico?.releaseStatus,
         addressPlan,

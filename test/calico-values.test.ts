@@ -220,11 +220,30 @@ describe("calico values: plan → tigera-operator values", () => {
             findings.map((f) => [f.rule, f.path]),
             [
                 ["config-type", "dualstack:kubernetes.proxyMode"],
-                ["cluster-family-missing-on-nodes", "dualstack:network.ipv6Cidr"],
                 ["calico-block-size", "dualstack:calico.blockSizeIPv6"],
                 ["calico-ipip-ipv6", "dualstack:calico.encapsulationIPv6"],
+                ["cluster-family-missing-on-nodes", "dualstack:network.ipv6Cidr"],
             ],
         );
+    });
+
+    it("refuses a pool over a node subnet: pods would get node addresses", () => {
+        const findings = checkCalicoNetwork({
+            pools: [
+                { family: "IPv4", cidr: "10.0.0.0/16", blockSize: 26, encapsulation: "None" },
+                { family: "IPv6", cidr: "fd00:1::/56", blockSize: 122, encapsulation: "None" },
+            ],
+            nodeSubnets: [
+                { family: "IPv4", cidr: "10.0.0.0/22" },
+                { family: "IPv6", cidr: "fd00:1::/64" },
+            ],
+            bgp: true,
+            proxyMode: "nftables",
+        });
+        assert.deepStrictEqual(findings.map((f) => [f.rule, f.path]), [
+            ["range-overlap", "dualstack:network.ipv4Cidr"],
+            ["range-overlap", "dualstack:network.ipv6Cidr"],
+        ]);
     });
 
     it("renders pools with canonical CIDRs", () => {

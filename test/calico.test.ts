@@ -239,7 +239,7 @@ describe("Calico", () => {
             ["a cluster family without a pod range", { ipFamilies: ["IPv4", "IPv6"], ipv4: V4, ipv6: { nodeSubnetCidr: "fd00::/64" } }, [["config-required", "dualstack:pods.ipv6Cidr"]]],
             ["a cluster family without a node subnet", { ipFamilies: ["IPv4", "IPv6"], ipv4: V4, ipv6: { podCidr: "fd00:1::/56" } }, [["cluster-family-missing-on-nodes", "dualstack:network.ipv6Cidr"]]],
             ["a version without its v", { ipFamilies: ["IPv4"], ipv4: V4, version: "3.32.1" }, [["config-type", "dualstack:calico.version"]]],
-            ["an unknown encapsulation", { ipFamilies: ["IPv4"], ipv4: { ...V4, encapsulation: "Geneve" } }, [["config-type", "dualstack:calico.encapsulationIPv4"]]],
+            ["an unknown encapsulation", { ipFamilies: ["IPv4"], ipv4: { ...V4, encapsulation: "Geneve" } }, [["calico-encapsulation-invalid", "dualstack:calico.encapsulationIPv4"]]],
             ["an unknown kube-proxy mode", { ipFamilies: ["IPv4"], ipv4: V4, proxyMode: "userspace" }, [["config-type", "dualstack:kubernetes.proxyMode"]]],
             ["a pod range with host bits", { ipFamilies: ["IPv4"], ipv4: { ...V4, podCidr: "10.244.1.0/16" } }, [["cidr-host-bits", "dualstack:pods.ipv4Cidr"]]],
             ["an IPv6 range as IPv4 pod range", { ipFamilies: ["IPv4"], ipv4: { ...V4, podCidr: "fd00::/56" } }, [["cidr-family-mismatch", "dualstack:pods.ipv4Cidr"]]],

@@ -9,7 +9,9 @@ import { cidr as parseStrictCidr, contains } from "../addressing/cidr";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
 import { AddressPlan } from "../addressing/plan";
-import { checkCalicoBgp, checkCalicoPool } from "../addressing/rules/calico";
+import { Labeled } from "../addressing/overlap";
+import { checkCalicoBgp, checkCalicoPool, checkEncapsulation } from "../addressing/rules/calico";
+import { checkClusterFamiliesOnNodes, checkDisjoint, RangeLabel } from "../addressing/rules/ranges";
 import { checkCidr } from "../addressing/rules/cidr";
 import { checkIpFamilies } from "../addressing/rules/kubernetes";
 import { UNIQUE_LOCAL_RANGE } from "../addressing/ula";
@@ -185,36 +187,24 @@ export function checkCalicoNetwork(draft: CalicoNetworkDraft): Finding[] {
             ),
         );
     }
+    const ranges: Labeled<RangeLabel>[] = [];
     for (const pool of draft.pools) {
         if (!isIpFamily(pool.family)) continue;
         const family = pool.family;
         const encapsulationKey = keys.encapsulation(family);
         if (!(ENCAPSULATIONS as readonly string[]).includes(pool.encapsulation)) {
-            findings.push(
-                error(
-                    "config-type",
-                    encapsulationKey,
-                    `${encapsulationKey} is "${pool.encapsulation}"; expected one of ${ENCAPSULATIONS.join(", ")}.`,
-                ),
-            );
+            findings.push(...checkEncapsulation(family, pool.encapsulation, encapsulationKey));
             continue;
         }
         findings.push(...checkCalicoBgp(family, pool.encapsulation, draft.bgp, encapsulationKey, keys.calicoBgp));
-        const subnet = draft.nodeSubnets.find((s) => s.family === family);
-        if (subnet === undefined) {
-            findings.push(
-                error(
-                    "cluster-family-missing-on-nodes",
-                    keys.nodeCidr(family),
-                    `${family} is a cluster family but the nodes have no ${family} subnet (${keys.nodeCidr(family)}); ` +
-                        `Calico needs each node's ${family} address to route ${family} pod traffic. Give the node subnet.`,
-                ),
-            );
+        if (pool.cidr === undefined) {
+            findings.push(...checkEncapsulation(family, pool.encapsulation, encapsulationKey));
+            continue;
         }
-        if (pool.cidr === undefined) continue;
         const checked = checkCidr(pool.cidr, family, keys.podCidr(family));
         findings.push(...checked.findings);
         if (checked.cidr === undefined) continue;
+        ranges.push({ cidr: checked.cidr, label: { key: keys.podCidr(family), role: "pods" } });
         findings.push(
             ...checkCalicoPool(
                 { cidr: checked.cidr, blockSize: pool.blockSize, encapsulation: pool.encapsulation },
@@ -222,9 +212,22 @@ export function checkCalicoNetwork(draft: CalicoNetworkDraft): Finding[] {
             ),
         );
     }
+    findings.push(
+        ...checkClusterFamiliesOnNodes(
+            families.filter(isIpFamily),
+            draft.nodeSubnets.map((s) => s.family),
+            keys.ipFamilies,
+            keys.nodeCidr,
+        ),
+    );
     for (const subnet of draft.nodeSubnets) {
-        if (subnet.cidr !== undefined) findings.push(...checkCidr(subnet.cidr, subnet.family, keys.nodeCidr(subnet.family)).findings);
+        if (subnet.cidr === undefined) continue;
+        const checked = checkCidr(subnet.cidr, subnet.family, keys.nodeCidr(subnet.family));
+        findings.push(...checked.findings);
+        if (checked.cidr) ranges.push({ cidr: checked.cidr, label: { key: keys.nodeCidr(subnet.family), role: "nodes" } });
     }
+    // A pool over a node subnet would hand node addresses to pods.
+    findings.push(...checkDisjoint(ranges));
     return findings;
 }
 

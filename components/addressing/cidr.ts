@@ -3,7 +3,7 @@
  * works on bigints (network address and prefix length), which keeps contains / overlaps /
  * size exact for IPv6 and fast enough to sweep a hundred thousand ranges.
  */
-import { IPv4, IPv4CidrRange, IPv6, IPv6CidrRange, Validator } from "ip-num";
+import { IPv4, IPv6, Validator } from "ip-num";
 import { familyFacts, IpFamily } from "./family";
 
 /** A parsed, normalised CIDR: the network address with host bits cleared. */
@@ -191,9 +191,4 @@ export function compareCidrs(a: Cidr, b: Cidr): number {
     if (a.family !== b.family) return a.family < b.family ? -1 : 1;
     if (a.network !== b.network) return a.network < b.network ? -1 : 1;
     return a.prefixLength - b.prefixLength;
-}
-
-/** ip-num range objects, for callers that want ip-num's own API. */
-export function toIpNumRange(c: Cidr): IPv4CidrRange | IPv6CidrRange {
-    return c.family === "IPv4" ? IPv4CidrRange.fromCidr(c.text) : IPv6CidrRange.fromCidr(c.text);
 }

@@ -90,11 +90,3 @@ export function nodeSubnet(plan: AddressPlan, family: IpFamily): NodeSubnetPlan 
 export function primaryFamily(plan: AddressPlan): IpFamily {
     return plan.ipFamilies[0];
 }
-
-/** Every range the cluster uses (nodes, pods, services), each with its key. */
-export function usedRanges(plan: AddressPlan): PlannedRange[] {
-    const ranges: PlannedRange[] = [];
-    for (const subnet of plan.nodeSubnets) if (subnet.range) ranges.push(subnet.range);
-    for (const family of plan.families) ranges.push(family.pods, family.services);
-    return ranges;
-}

@@ -6,7 +6,7 @@ import { ClusterConfig, NodeRangeSpec, RangeSpec } from "../config/types";
 import { keys } from "../config/keys";
 import { endpointAddresses, familyCapacity, usableNodeAddresses } from "./capacity";
 import { ALL_FAMILIES, familyFacts, IpFamily, otherFamily } from "./family";
-import { error, Finding, hasErrors, InvalidPlanError, warning } from "./findings";
+import { error, Finding, warning } from "./findings";
 import { Labeled } from "./overlap";
 import { AddressPlan, FamilyPlan, NodeSubnetPlan, PlannedRange, RangeSource, UlaPlan } from "./plan";
 import {
@@ -354,13 +354,4 @@ function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily
 
 function checkDnsNameservers(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
     return config.network.dnsNameservers.flatMap((text, index) => checkDnsNameserver(text, nodeFamilies, keys.dnsNameservers(index)));
-}
-
-/** Validate and plan; throw with every error when the plan is invalid. */
-export function requireValidPlan(config: ClusterConfig, options: PlanOptions = {}): { plan: AddressPlan; findings: Finding[] } {
-    const result = planAddresses(config, options);
-    if (hasErrors(result.findings) || result.plan === undefined) {
-        throw new InvalidPlanError(result.findings);
-    }
-    return { plan: result.plan, findings: result.findings };
 }

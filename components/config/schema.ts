@@ -3,6 +3,8 @@
  * meaning. The loader checks types against it, suggests keys from it, and the README's
  * configuration reference is checked against it by a test.
  */
+import { ALL_FAMILIES } from "../addressing/family";
+import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
 /** The type of one configuration value. */
 export type FieldType =
@@ -36,8 +38,6 @@ const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object"
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 /** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
 export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
-const ENCAPSULATION_VALUES = ["None", "IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet"] as const;
-const SERVER_GROUP_POLICY_VALUES = ["anti-affinity", "soft-anti-affinity"] as const;
 
 /** Worker pool entries. */
 export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
@@ -51,7 +51,7 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
     flavor: { type: str(), doc: "Nova flavor name.", default: "`controlPlane.flavor`" },
     image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
     serverGroupPolicy: {
-        type: oneOf(SERVER_GROUP_POLICY_VALUES),
+        type: oneOf(SERVER_GROUP_POLICIES),
         doc: "Nova server-group policy that spreads the pool over hypervisors.",
         default: "`soft-anti-affinity`",
     },
@@ -66,7 +66,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
         default: "the stack name",
     },
     ipFamilies: {
-        type: listOf(oneOf(["IPv4", "IPv6"])),
+        type: listOf(oneOf(ALL_FAMILIES)),
         doc: "Families of pods and services, primary first: `[IPv4, IPv6]`, `[IPv6, IPv4]`, `[IPv4]` or `[IPv6]`.",
         default: "`[IPv4, IPv6]`",
     },
@@ -165,7 +165,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 doc: "Kubernetes minor (`1.34`) or patch (`1.34.2`); selects the pkgs.k8s.io repository.",
                 default: '`"1.34"`',
             },
-            proxyMode: { type: oneOf(["ipvs", "iptables", "nftables"]), doc: "kube-proxy mode.", default: "`ipvs`" },
+            proxyMode: { type: oneOf(PROXY_MODES), doc: "kube-proxy mode.", default: "`ipvs`" },
             allowRangeChanges: {
                 type: bool,
                 doc: "Let a change of `ipFamilies`, a pod or service range, a node mask or a node subnet through on a deployed stack. Kubernetes cannot make it in place, so the cluster is rebuilt: every machine is replaced and every Kubernetes resource re-created (workloads and their data are lost).",
@@ -186,7 +186,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 default: "none (the endpoint address is used)",
             },
             serverGroupPolicy: {
-                type: oneOf(SERVER_GROUP_POLICY_VALUES),
+                type: oneOf(SERVER_GROUP_POLICIES),
                 doc: "Nova server-group policy for the control plane.",
                 default: "`anti-affinity`",
             },
@@ -212,9 +212,9 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 doc: "tigera-operator and CRD chart version (the Calico tag).",
                 default: "`v3.32.1`",
             },
-            encapsulationIPv4: { type: oneOf(ENCAPSULATION_VALUES), doc: "IPv4 pool encapsulation.", default: "`None`" },
+            encapsulationIPv4: { type: oneOf(ENCAPSULATIONS), doc: "IPv4 pool encapsulation.", default: "`None`" },
             encapsulationIPv6: {
-                type: oneOf(ENCAPSULATION_VALUES),
+                type: oneOf(ENCAPSULATIONS),
                 doc: "IPv6 pool encapsulation: `None`, `VXLAN`, `VXLANCrossSubnet` (IPIP is IPv4-only).",
                 default: "`None`",
             },

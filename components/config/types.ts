@@ -16,10 +16,6 @@ export type RangeSpec =
 /** How a node subnet is given: a range, or a prefix from a Neutron subnet pool. */
 export type NodeRangeSpec = RangeSpec | { readonly kind: "subnetPool"; readonly pool: string; readonly prefixLength: number };
 
-/** Neutron IPv6 address / router-advertisement modes. */
-export const IPV6_MODES = ["dhcpv6-stateful", "dhcpv6-stateless", "slaac"] as const;
-export type Ipv6Mode = (typeof IPV6_MODES)[number];
-
 /** kube-proxy modes. */
 export const PROXY_MODES = ["ipvs", "iptables", "nftables"] as const;
 export type ProxyMode = (typeof PROXY_MODES)[number];

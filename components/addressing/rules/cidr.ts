@@ -3,7 +3,7 @@
  * strictly masked.
  */
 import { Cidr, guessFamily, parseCidr } from "../cidr";
-import { familyFacts, IpFamily } from "../family";
+import { IpFamily } from "../family";
 import { error, Finding } from "../findings";
 
 /** A CIDR checked against its key: the parsed range when usable, and the findings. */
@@ -70,9 +70,4 @@ export function checkCidr(text: string, family: IpFamily | undefined, path: stri
         };
     }
     return { cidr: found, findings: [] };
-}
-
-/** A CIDR's family in words with its size limit, e.g. "an IPv6 /64". */
-export function describeCidr(c: Cidr): string {
-    return `an ${c.family} /${c.prefixLength} (${familyFacts(c.family).bits - c.prefixLength} host bits)`;
 }

@@ -174,7 +174,16 @@ describe("rules", () => {
             { name: "IPv4 /31 refuses DHCP", config: { "dualstack:network": { ipv4Cidr: "10.0.0.0/31" } }, expect: { rule: "neutron-dhcp-prefix", path: "dualstack:network.ipv4Cidr", message: /longer than \/30/ } },
             { name: "IPv6 /126 allows DHCP", config: { ...v6("fd00:1::/126"), "dualstack:workerPools": [{ name: "w", count: 0 }] }, absent: "neutron-dhcp-prefix" },
             { name: "IPv6 /127 refuses DHCP", config: v6("fd00:1::/127"), expect: { rule: "neutron-dhcp-prefix", path: "dualstack:network.ipv6Cidr" } },
-            { name: "a multicast node subnet fails", config: { "dualstack:network": { ipv4Cidr: "224.0.0.0/24" } }, expect: { rule: "neutron-multicast", path: "dualstack:network.ipv4Cidr" } },
+            {
+                name: "a multicast node subnet fails",
+                config: { "dualstack:network": { ipv4Cidr: "224.0.0.0/24" } },
+                expect: { rule: "neutron-multicast", path: "dualstack:network.ipv4Cidr", message: /224\.0\.0\.0\/24, inside the multicast range 224\.0\.0\.0\/4/ },
+            },
+            {
+                name: "a node subnet holding the multicast range fails and says so",
+                config: { "dualstack:network": { ipv4Cidr: "192.0.0.0/2" } },
+                expect: { rule: "neutron-multicast", path: "dualstack:network.ipv4Cidr", message: /192\.0\.0\.0\/2, which contains the multicast range 224\.0\.0\.0\/4/ },
+            },
             { name: "an IPv6 multicast node subnet fails", config: v6("ff05::/64"), expect: { rule: "neutron-multicast", path: "dualstack:network.ipv6Cidr" } },
             { name: "a loopback node subnet fails", config: { "dualstack:network": { ipv4Cidr: "127.0.0.0/24" } }, expect: { rule: "neutron-loopback", path: "dualstack:network.ipv4Cidr" } },
             { name: "a node subnet starting at 0.0.0.0 fails", config: { "dualstack:network": { ipv4Cidr: "0.0.0.0/24" } }, expect: { rule: "neutron-unusable-range" } },

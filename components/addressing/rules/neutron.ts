@@ -3,7 +3,7 @@
  * _validate_ipv6_attributes, ipam_backend_mixin _validate_subnet_cidr), so that a plan
  * Neutron would refuse is refused before `pulumi up`, with a message that names our key.
  */
-import { Cidr, cidr, overlaps } from "../cidr";
+import { Cidr, cidr, contains, overlaps } from "../cidr";
 import { familyFacts, IpFamily } from "../family";
 import { error, Finding } from "../findings";
 
@@ -151,8 +151,8 @@ export function checkSubnetRange(subnet: NeutronSubnetInput, paths: NeutronSubne
                     error(
                         rule,
                         paths.cidr,
-                        `${paths.cidr} is ${range.text}, inside the ${rule === "neutron-multicast" ? "multicast" : "loopback"} ` +
-                            `range ${reservedRange.text}; Neutron refuses it for a subnet with DHCP, and no host could use ` +
+                        `${paths.cidr} is ${range.text}, ${contains(reservedRange, range) ? "inside" : "which contains"} the ` +
+                            `${rule === "neutron-multicast" ? "multicast" : "loopback"} range ${reservedRange.text}; Neutron refuses it for a subnet with DHCP, and no host could use ` +
                             `it. Use a private range.`,
                     ),
                 );

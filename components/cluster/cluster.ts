@@ -8,7 +8,7 @@ import * as random from "@pulumi/random";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
 import { AddressPlan, familyPlan, nodeSubnet } from "../addressing/plan";
-import { ChangeKeys, checkRangeChanges, rangesFingerprint } from "../addressing/rules/changes";
+import { checkRangeChanges, rangesFingerprint } from "../addressing/rules/changes";
 import { PlanSummary, summarizePlan } from "../addressing/summary";
 import { planAddresses, usesUla } from "../addressing/validate";
 import { ApiEndpointFacts, buildClusterBootstrap } from "../bootstrap/build";
@@ -65,15 +65,6 @@ export interface ClusterNode {
     addressIPv6?: string;
 }
 
-const CHANGE_KEYS: ChangeKeys = {
-    ipFamilies: keys.ipFamilies,
-    podCidr: keys.podCidr,
-    serviceCidr: keys.serviceCidr,
-    nodeCidr: keys.nodeCidr,
-    nodeMask: keys.nodeMask,
-    allow: keys.allowRangeChanges,
-};
-
 /** Arguments that are not configuration keys. */
 const NON_CONFIG_ARGS = new Set(["previousAddressPlan", "previousCalicoPools", "installCalico", "apiReadinessTimeoutSeconds"]);
 
@@ -127,7 +118,7 @@ export function designCluster(name: string, args: ClusterArgs, stack: string = p
     const planned = planAddresses(config, options, loaded.explicitKeys);
     const findings = [...loaded.findings, ...planned.findings];
     if (planned.plan !== undefined) {
-        findings.push(...checkRangeChanges(previous, summarizePlan(planned.plan), CHANGE_KEYS, config.kubernetes.allowRangeChanges));
+        findings.push(...checkRangeChanges(previous, summarizePlan(planned.plan), keys, config.kubernetes.allowRangeChanges));
     }
     if (hasErrors(findings) || planned.plan === undefined) throw new InvalidPlanError(findings, `the address plan of ${subject}`);
     return {
@@ -256,7 +247,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         }
         const previous = previousJson ? (JSON.parse(previousJson) as PlanSummary) : undefined;
         throwOnErrors(
-            checkRangeChanges(previous, summarizePlan(final), CHANGE_KEYS, config.kubernetes.allowRangeChanges),
+            checkRangeChanges(previous, summarizePlan(final), keys, config.kubernetes.allowRangeChanges),
             `the change to Cluster "${name}"`,
         );
         return final;

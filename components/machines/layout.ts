@@ -5,9 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
-import { checkEncapsulation, isNativeWithinSubnet } from "../addressing/rules/calico";
-import { checkClusterFamiliesOnNodes } from "../addressing/rules/ranges";
-import { argConflict, argMissing, checkCidrInput, checkInteger, checkName, checkOneOf, presentFamilies, throwOnArgErrors } from "../network/args";
+import { isNativeWithinSubnet } from "../addressing/rules/calico";
+import { argConflict, argMissing, checkInteger, checkName, checkOneOf, checkPodRanges, presentFamilies, throwOnArgErrors } from "../network/args";
 import { SERVER_GROUP_POLICIES } from "../config/types";
 import { NodePoolArgs } from "./types";
 
@@ -115,23 +114,9 @@ export function planNodePool(name: string, args: NodePoolArgs): NodePoolLayout {
     const families = presentFamilies(args.subnetIds).map(([family]) => family);
     if (families.length === 0) findings.push(argMissing("subnetIds", "give subnetIds.ipv4, subnetIds.ipv6 or both (the node subnets)."));
 
-    const pods = presentFamilies(args.podRanges);
-    findings.push(
-        ...checkClusterFamiliesOnNodes(
-            pods.map(([family]) => family),
-            families,
-            "podRanges",
-            (f) => `subnetIds.${familyFacts(f).lowerSuffix}`,
-        ),
-    );
-    const podLayouts = pods.map(([family, pod]) => {
-        const path = `podRanges.${familyFacts(family).lowerSuffix}`;
-        const encapsulation = pod.encapsulation ?? "None";
-        findings.push(...checkEncapsulation(family, encapsulation, `${path}.encapsulation`));
-        const checked = checkCidrInput(pod.cidr, family, `${path}.cidr`, `${COMPONENT} "${name}"`);
-        findings.push(...checked.findings);
-        return { family, encapsulation, cidr: checked.value };
-    });
+    const checkedPods = checkPodRanges(args.podRanges, families, (f) => `subnetIds.${familyFacts(f).lowerSuffix}`, `${COMPONENT} "${name}"`);
+    const podLayouts = checkedPods.pods;
+    findings.push(...checkedPods.findings);
     const needPairs = familiesNeedingAddressPairs(podLayouts);
 
     const loadBalancerFamilies = presentFamilies(args.loadBalancerPoolIds).map(([family]) => family);

@@ -9,6 +9,9 @@ import { containsAddress, parseAddress, parseCidr } from "../addressing/cidr";
 import { checkCidr } from "../addressing/rules/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, InvalidPlanError, throwOnErrors } from "../addressing/findings";
+import { checkEncapsulation } from "../addressing/rules/calico";
+import { checkClusterFamiliesOnNodes } from "../addressing/rules/ranges";
+import { PodRangesArgs } from "./types";
 
 /** An argument that must be set is missing. */
 export function argMissing(path: string, what: string): Finding {
@@ -111,6 +114,43 @@ export function checkCidrInput(
         return text;
     });
     return { value: checked, findings: [] };
+}
+
+/** A cluster family's pod range, checked. */
+export interface PodRangeLayout {
+    readonly family: IpFamily;
+    readonly cidr: pulumi.Input<string>;
+    /** The Calico encapsulation, `None` when not given. */
+    readonly encapsulation: string;
+}
+
+/**
+ * The `podRanges` argument of Network and NodePool: every pod family must be a node family
+ * (`nodePath` names the node argument of a family), each encapsulation must suit its family
+ * and each CIDR must parse as its family.
+ */
+export function checkPodRanges(
+    podRanges: PodRangesArgs | undefined,
+    nodeFamilies: readonly IpFamily[],
+    nodePath: (family: IpFamily) => string,
+    subject: string,
+): { pods: PodRangeLayout[]; findings: Finding[] } {
+    const present = presentFamilies(podRanges);
+    const findings = checkClusterFamiliesOnNodes(
+        present.map(([family]) => family),
+        nodeFamilies,
+        "podRanges",
+        nodePath,
+    );
+    const pods = present.map(([family, pod]): PodRangeLayout => {
+        const path = `podRanges.${familyFacts(family).lowerSuffix}`;
+        const encapsulation = pod.encapsulation ?? "None";
+        findings.push(...checkEncapsulation(family, encapsulation, `${path}.encapsulation`));
+        const checked = checkCidrInput(pod.cidr, family, `${path}.cidr`, subject);
+        findings.push(...checked.findings);
+        return { family, cidr: checked.value, encapsulation };
+    });
+    return { pods, findings };
 }
 
 /**

@@ -8,18 +8,17 @@ import { cidr as parseStrictCidr, parseAddress, parseCidr } from "../addressing/
 import { familyFacts, IpFamily } from "../addressing/family";
 import { Finding } from "../addressing/findings";
 import { Labeled } from "../addressing/overlap";
-import { checkCalicoBgp, checkEncapsulation } from "../addressing/rules/calico";
+import { checkCalicoBgp } from "../addressing/rules/calico";
 import { checkCidr } from "../addressing/rules/cidr";
 import { checkNeutronSubnet, NeutronSubnetPaths } from "../addressing/rules/neutron";
 import {
     checkAllowedRangeFamily,
-    checkClusterFamiliesOnNodes,
     checkDisjoint,
     checkDnsNameserver,
     checkWorldOpen,
     RangeLabel,
 } from "../addressing/rules/ranges";
-import { argConflict, argMissing, checkCidrInput, checkInteger, checkName, presentFamilies, throwOnArgErrors } from "./args";
+import { argConflict, argMissing, checkCidrInput, checkInteger, checkName, checkPodRanges, PodRangeLayout, presentFamilies, throwOnArgErrors } from "./args";
 import { PodRule, RuleSpec, securityGroupRules } from "./rules";
 import { NetworkArgs, NetworkSubnetArgs } from "./types";
 
@@ -36,13 +35,6 @@ export interface SubnetLayout {
     readonly ipv6RaMode?: string;
     /** DNS servers of this subnet's family. */
     readonly dnsNameservers: string[];
-}
-
-/** A cluster family's pod range, checked. */
-export interface PodRangeLayout {
-    readonly family: IpFamily;
-    readonly cidr: pulumi.Input<string>;
-    readonly encapsulation: string;
 }
 
 /** Everything the Network component creates, decided. */
@@ -154,23 +146,14 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
 
     const subnets = subnetArgs.map(([family, subnet]) => checkSubnet(name, family, subnet, dnsOf(family), findings));
 
-    const podArgs = presentFamilies(args.podRanges);
-    const clusterFamilies = podArgs.map(([family]) => family);
-    if (clusterFamilies.length === 0) {
+    const checkedPods = checkPodRanges(args.podRanges, nodeFamilies, (f) => `subnets.${familyFacts(f).lowerSuffix}`, `${COMPONENT} "${name}"`);
+    const podRanges = checkedPods.pods;
+    findings.push(...checkedPods.findings);
+    if (podRanges.length === 0) {
         findings.push(argMissing("podRanges", "give the pod range of each cluster family (podRanges.ipv4, podRanges.ipv6)."));
     }
-    findings.push(...checkClusterFamiliesOnNodes(clusterFamilies, nodeFamilies, "podRanges", (f) => `subnets.${familyFacts(f).lowerSuffix}`));
     const bgp = args.calicoBgp ?? true;
-    const podRanges: PodRangeLayout[] = podArgs.map(([family, pod]) => {
-        const encapsulation = pod.encapsulation ?? "None";
-        findings.push(
-            ...checkEncapsulation(family, encapsulation, podPath(family, "encapsulation")),
-            ...checkCalicoBgp(family, encapsulation, bgp, podPath(family, "encapsulation"), "calicoBgp"),
-        );
-        const checked = checkCidrInput(pod.cidr, family, podPath(family, "cidr"), `${COMPONENT} "${name}"`);
-        findings.push(...checked.findings);
-        return { family, cidr: checked.value, encapsulation };
-    });
+    for (const pod of podRanges) findings.push(...checkCalicoBgp(pod.family, pod.encapsulation, bgp, podPath(pod.family, "encapsulation"), "calicoBgp"));
 
     // Node subnets and pod ranges written as text must not overlap (Outputs come from a plan, checked there).
     const labeled: Labeled<RangeLabel>[] = [];

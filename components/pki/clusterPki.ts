@@ -115,6 +115,21 @@ export function checkClusterPkiArgs(args: ClusterPkiArgs): void {
 
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"];
 
+/** The admin kubeconfig with embedded client credentials, as a secret. */
+function adminKubeconfig(
+    clusterName: string,
+    apiServerUrl: pulumi.Input<string>,
+    caCert: tls.SelfSignedCert,
+    adminCert: tls.LocallySignedCert,
+    adminKey: tls.PrivateKey,
+): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi.all([apiServerUrl, caCert.certPem, adminCert.certPem, adminKey.privateKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
+            buildKubeconfig({ clusterName, server, caCertPem, userName: PKI_DEFAULTS.adminUser, clientCertPem, clientKeyPem }),
+        ),
+    );
+}
+
 /** Create the PKI and tokens as children of `parent`. */
 export function createClusterPki(name: string, args: ClusterPkiArgs, parent: pulumi.Resource): ClusterPkiOutputs {
     checkClusterPkiArgs(args);
@@ -217,23 +232,7 @@ export function createClusterPki(name: string, args: ClusterPkiArgs, parent: pul
         serviceAccountPrivateKeyPem: secret(serviceAccountKey.privateKeyPem),
         adminCertPem: adminCert.certPem,
         adminKeyPem: secret(adminKey.privateKeyPem),
-        adminKubeconfig:
-            args.apiServerUrl === undefined
-                ? undefined
-                : secret(
-            pulumi
-                .all([args.apiServerUrl, ca.cert.certPem, adminCert.certPem, adminKey.privateKeyPem])
-                .apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
-                    buildKubeconfig({
-                        clusterName: args.clusterName,
-                        server,
-                        caCertPem,
-                        userName: PKI_DEFAULTS.adminUser,
-                        clientCertPem,
-                        clientKeyPem,
-                    }),
-                ),
-                  ),
+        adminKubeconfig: args.apiServerUrl === undefined ? undefined : adminKubeconfig(args.clusterName, args.apiServerUrl, ca.cert, adminCert, adminKey),
         caCertHash: ca.key.publicKeyPem.apply(caCertHash),
         initToken: secret(pulumi.interpolate`${initTokenId}.${initTokenSecret}`),
         joinTokenId,

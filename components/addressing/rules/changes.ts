@@ -18,7 +18,7 @@ export interface ChangeKeys {
     readonly nodeCidr: (family: IpFamily) => string;
     readonly nodeMask: (family: IpFamily) => string;
     /** The key that allows the change anyway. */
-    readonly allow: string;
+    readonly allowRangeChanges: string;
 }
 
 const REBUILD = "Kubernetes cannot change this in place";
@@ -39,7 +39,7 @@ function nodeSubnetIdentity(subnet: NodeSubnetSummary): string {
 export function checkRangeChanges(previous: PlanSummary | undefined, next: PlanSummary, keys: ChangeKeys, allowed: boolean): Finding[] {
     if (previous === undefined || allowed) return [];
     const findings: Finding[] = [];
-    const fix = `Create a new stack for the new ranges and move workloads, or set ${keys.allow} to true to rebuild this cluster (every machine is replaced).`;
+    const fix = `Create a new stack for the new ranges and move workloads, or set ${keys.allowRangeChanges} to true to rebuild this cluster (every machine is replaced).`;
     if (list(previous.ipFamilies) !== list(next.ipFamilies)) {
         const becomes =
             previous.ipFamilies.length !== next.ipFamilies.length

@@ -7,7 +7,7 @@ import { Labeled } from "./addressing/overlap";
 import { AddressPlan } from "./addressing/plan";
 import { checkDisjointAcrossStacks, RangeLabel } from "./addressing/rules/ranges";
 import { planAddresses } from "./addressing/validate";
-import { loadConfig } from "./config/load";
+import { checkSecretsInStackFile, loadConfig } from "./config/load";
 import { StackFile } from "./config/stackFile";
 import { ClusterConfig } from "./config/types";
 
@@ -25,8 +25,9 @@ export interface EvaluatedStack {
 export function evaluateStack(stackFile: StackFile): EvaluatedStack {
     const loaded = loadConfig(stackFile.config, { defaultClusterName: stackFile.stack });
     const withFile = (f: Finding): Finding => ({ ...f, file: stackFile.file });
+    const inClear = checkSecretsInStackFile(stackFile.config);
     if (loaded.config === undefined) {
-        return { file: stackFile.file, stack: stackFile.stack, findings: loaded.findings.map(withFile), labeledRanges: [] };
+        return { file: stackFile.file, stack: stackFile.stack, findings: [...loaded.findings, ...inClear].map(withFile), labeledRanges: [] };
     }
     const planned = planAddresses(loaded.config, { standInSeed: stackFile.stack }, loaded.explicitKeys);
     return {
@@ -34,7 +35,7 @@ export function evaluateStack(stackFile: StackFile): EvaluatedStack {
         stack: stackFile.stack,
         config: loaded.config,
         plan: planned.plan,
-        findings: [...loaded.findings, ...planned.findings].map(withFile),
+        findings: [...loaded.findings, ...inClear, ...planned.findings].map(withFile),
         labeledRanges: planned.labeledRanges.map((r) => ({ ...r, label: { ...r.label, file: stackFile.file } })),
     };
 }

@@ -61,6 +61,28 @@ export interface UlaPlan {
     readonly pinned: boolean;
 }
 
+/** One WireGuard peer of the access gateway. */
+export interface GatewayPeerPlan {
+    readonly name: string;
+    readonly publicKey: string;
+    readonly hostId: number;
+    /** The peer's tunnel address in each client range, in `clientRanges` order. */
+    readonly addresses: readonly string[];
+}
+
+/** The WireGuard access gateway. */
+export interface GatewayPlan {
+    readonly count: number;
+    readonly listenPort: number;
+    /** The WireGuard client ranges, IPv4 first; each one's family is a node family. */
+    readonly clientRanges: readonly PlannedRange[];
+    /** The gateways' own tunnel address in each client range, in `clientRanges` order. */
+    readonly tunnelAddresses: readonly string[];
+    readonly peers: readonly GatewayPeerPlan[];
+    /** Ranges allowed to reach the WireGuard port (valid CIDRs, canonical). */
+    readonly allowedSourceCidrs: readonly Cidr[];
+}
+
 /** The whole plan. */
 export interface AddressPlan {
     /** Cluster families, primary first. */
@@ -72,6 +94,8 @@ export interface AddressPlan {
     readonly ula?: UlaPlan;
     readonly controlPlaneCount: number;
     readonly nodeCount: number;
+    /** The access gateway, when the configuration has one. */
+    readonly gateway?: GatewayPlan;
     /** Nodes the plan can hold: the least of the pod ranges' node CIDRs and the node subnets' ports. */
     readonly maxNodes: bigint;
 }
@@ -89,4 +113,9 @@ export function nodeSubnet(plan: AddressPlan, family: IpFamily): NodeSubnetPlan 
 /** The primary cluster family. */
 export function primaryFamily(plan: AddressPlan): IpFamily {
     return plan.ipFamilies[0];
+}
+
+/** The WireGuard client range of one family, if the gateway has one. */
+export function clientRange(plan: AddressPlan, family: IpFamily): PlannedRange | undefined {
+    return plan.gateway?.clientRanges.find((r) => r.cidr.family === family);
 }

@@ -3,7 +3,7 @@
  * stack output and what `dualstack plan --json` prints. Counts that do not fit a double
  * exactly are decimal strings.
  */
-import { AddressPlan, PlannedRange } from "./plan";
+import { AddressPlan, GatewayPlan, PlannedRange } from "./plan";
 import { IpFamily } from "./family";
 
 /** A count: a number when exact, a decimal string otherwise. */
@@ -50,6 +50,16 @@ export interface FamilySummary {
     };
 }
 
+/** The access gateway's part of the plan. */
+export interface GatewaySummary {
+    readonly count: number;
+    readonly listenPort: number;
+    /** WireGuard client ranges, IPv4 first. */
+    readonly clientRanges: ReadonlyArray<RangeSummary & { readonly family: IpFamily; readonly tunnelAddress: string }>;
+    /** Each peer's tunnel addresses, in `clientRanges` order. */
+    readonly peers: ReadonlyArray<{ readonly name: string; readonly addresses: readonly string[] }>;
+}
+
 export interface PlanSummary {
     readonly ipFamilies: readonly IpFamily[];
     readonly ula?: { readonly prefix: string; readonly globalId: string; readonly standIn: boolean };
@@ -59,10 +69,21 @@ export interface PlanSummary {
     readonly controlPlaneCount: number;
     readonly nodeCount: number;
     readonly maxNodes: Count;
+    /** The access gateway, when the stack has one. */
+    readonly gateway?: GatewaySummary;
 }
 
 function range(r: PlannedRange): RangeSummary {
     return { cidr: r.cidr.text, key: r.key, source: r.source };
+}
+
+function summarizeGateway(gateway: GatewayPlan): GatewaySummary {
+    return {
+        count: gateway.count,
+        listenPort: gateway.listenPort,
+        clientRanges: gateway.clientRanges.map((r, i) => ({ family: r.cidr.family, ...range(r), tunnelAddress: gateway.tunnelAddresses[i] })),
+        peers: gateway.peers.map((p) => ({ name: p.name, addresses: p.addresses })),
+    };
 }
 
 /** The plan as plain data. */
@@ -103,5 +124,6 @@ export function summarizePlan(plan: AddressPlan): PlanSummary {
         controlPlaneCount: plan.controlPlaneCount,
         nodeCount: plan.nodeCount,
         maxNodes: count(plan.maxNodes),
+        ...(plan.gateway === undefined ? {} : { gateway: summarizeGateway(plan.gateway) }),
     };
 }

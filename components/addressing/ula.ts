@@ -6,21 +6,21 @@
  *     fdXX:XXXX:XXXX:0000::/50   node subnets   (default /64 at its start)
  *     fdXX:XXXX:XXXX:4000::/50   pod ranges     (default /56 at its start)
  *     fdXX:XXXX:XXXX:8000::/50   service ranges (default /112 at its start)
- *     fdXX:XXXX:XXXX:c000::/50   not used, left for load-balancer pools and the like
+ *     fdXX:XXXX:XXXX:c000::/50   WireGuard client ranges of the access gateway (default /64 at its start)
  */
 import { createHash } from "crypto";
 import { Cidr, makeCidr, subnetAt } from "./cidr";
 
 /** What a ULA range is used for; each use has its own quarter of the /48. */
-export type UlaUse = "nodes" | "pods" | "services";
+export type UlaUse = "nodes" | "pods" | "services" | "clients";
 
 /** Prefix length of a range written as plain `"ula"`. */
-export const ULA_DEFAULT_PREFIX: Readonly<Record<UlaUse, number>> = { nodes: 64, pods: 56, services: 112 };
+export const ULA_DEFAULT_PREFIX: Readonly<Record<UlaUse, number>> = { nodes: 64, pods: 56, services: 112, clients: 64 };
 
 /** Each use's region is a /50; a `"ula/N"` range must have N of at least this. */
 export const ULA_REGION_PREFIX = 50;
 
-const REGION_INDEX: Readonly<Record<UlaUse, bigint>> = { nodes: 0n, pods: 1n, services: 2n };
+const REGION_INDEX: Readonly<Record<UlaUse, bigint>> = { nodes: 0n, pods: 1n, services: 2n, clients: 3n };
 
 /** The whole unique local block fc00::/7 (RFC 4193). */
 export const UNIQUE_LOCAL_RANGE: Cidr = makeCidr("IPv6", 0xfcn << 120n, 7);

@@ -2,13 +2,14 @@
  * From a typed configuration to the address plan and every finding about it. This is the one
  * entry point the components, the CLI and the policy pack share.
  */
-import { ClusterConfig, NodeRangeSpec, RangeSpec } from "../config/types";
+import { ClusterConfig, GatewayConfig, NodeRangeSpec, RangeSpec } from "../config/types";
 import { keys } from "../config/keys";
 import { endpointAddresses, familyCapacity, usableNodeAddresses } from "./capacity";
 import { ALL_FAMILIES, familyFacts, IpFamily, otherFamily } from "./family";
 import { error, Finding, warning } from "./findings";
 import { Labeled } from "./overlap";
-import { AddressPlan, FamilyPlan, NodeSubnetPlan, PlannedRange, RangeSource, UlaPlan } from "./plan";
+import { Cidr } from "./cidr";
+import { AddressPlan, FamilyPlan, GatewayPlan, NodeSubnetPlan, PlannedRange, RangeSource, UlaPlan } from "./plan";
 import {
     checkCalicoBgp,
     checkCalicoBlocks,
@@ -27,6 +28,17 @@ import {
     checkPodRangeAndNodeMask,
     checkServiceRange,
 } from "./rules/kubernetes";
+import {
+    checkClientRangeSize,
+    checkGatewayCount,
+    checkGatewayHasClientRange,
+    checkGatewaySources,
+    checkPeerHostId,
+    checkPeersUnique,
+    GATEWAY_HOST_ID,
+    hostIdFits,
+    tunnelAddress,
+} from "./rules/gateway";
 import { checkNeutronSubnet } from "./rules/neutron";
 import {
     checkAllowedRangeFamily,
@@ -74,6 +86,7 @@ export function usesUla(config: ClusterConfig): boolean {
         ...Object.values(config.network.nodeCidrs),
         ...Object.values(config.pods.cidrs),
         ...Object.values(config.services.cidrs),
+        ...Object.values(config.gateway?.clientCidrs ?? {}),
     ];
     return specs.some((s) => s?.kind === "ula");
 }
@@ -148,7 +161,9 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
     findings.push(...checkClusterFamiliesOnNodes(clusterFamilies, nodeFamilies, keys.ipFamilies, keys.nodeCidr));
 
     const nodeCount = config.controlPlane.count + config.workerPools.reduce((sum, p) => sum + p.count, 0);
-    const endpointPorts = endpointAddresses(config.controlPlane.count);
+    // Ports of the node subnets besides the machines': the API load balancer's, and the
+    // gateways' (one per gateway and the VIP).
+    const endpointPorts = endpointAddresses(config.controlPlane.count) + gatewayAddresses(config.gateway);
     let complete = true;
 
     const nodeSubnets: NodeSubnetPlan[] = [];
@@ -213,6 +228,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
                 BigInt(nodeCount) + endpointPorts,
                 nodeCount,
                 spec.kind === "subnetPool" ? keys.ipv6PrefixLength : key,
+                gatewayAddresses(config.gateway),
             ),
         );
     }
@@ -295,9 +311,18 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion),
     );
 
+    let gateway: GatewayPlan | undefined;
+    if (config.gateway !== undefined) {
+        const planned = planGateway(config.gateway, nodeFamilies, ula, sourceOf);
+        findings.push(...planned.findings);
+        gateway = planned.plan;
+        if (gateway === undefined) complete = false;
+    }
+
     const labeledRanges: Labeled<RangeLabel>[] = [
         ...nodeSubnets.flatMap((s) => (s.range ? [label(s.range, "nodes", ula)] : [])),
         ...families.flatMap((f) => [label(f.pods, "pods", ula), label(f.services, "services", ula)]),
+        ...(gateway?.clientRanges ?? []).map((r) => label(r, "clients", ula)),
         ...reserved.map((r) => label(r, "reserved", ula)),
     ];
     findings.push(...checkDisjoint(labeledRanges));
@@ -315,9 +340,75 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         ula: usesUla(config) ? ula : undefined,
         controlPlaneCount: config.controlPlane.count,
         nodeCount,
+        ...(gateway === undefined ? {} : { gateway }),
         maxNodes: limits.reduce((min, v) => (v < min ? v : min), limits[0] ?? 0n),
     };
     return { plan, findings, labeledRanges };
+}
+
+/** Addresses the access gateway takes from each node subnet: one per gateway and the VIP. */
+export function gatewayAddresses(gateway: GatewayConfig | undefined): bigint {
+    return gateway === undefined ? 0n : BigInt(gateway.count + 1);
+}
+
+/**
+ * The access gateway's part of the plan: its client ranges (families the nodes have),
+ * every peer's addresses, and who may reach the WireGuard port. Undefined plan when a range
+ * does not resolve.
+ */
+function planGateway(
+    gateway: GatewayConfig,
+    nodeFamilies: readonly IpFamily[],
+    ula: UlaPlan,
+    sourceOf: (key: string) => RangeSource,
+): { plan?: GatewayPlan; findings: Finding[] } {
+    const findings: Finding[] = [...checkGatewayCount(gateway.count, keys.gatewayCount)];
+    const clientRanges: PlannedRange[] = [];
+    let resolved = true;
+    for (const family of ALL_FAMILIES) {
+        const spec = gateway.clientCidrs[family];
+        if (spec === undefined) continue;
+        const key = keys.gatewayClientCidr(family);
+        const range = resolveRange(spec, family, "clients", key, keys.gatewayClientCidr(otherFamily(family)), ula, sourceOf(key));
+        findings.push(...range.findings);
+        if (range.range === undefined) {
+            resolved = false;
+            continue;
+        }
+        findings.push(...checkClientRangeSize(range.range.cidr, key));
+        clientRanges.push(range.range);
+    }
+    findings.push(...checkGatewayHasClientRange(clientRanges.map((r) => r.cidr.family), keys.gateway, nodeFamilies));
+    findings.push(...checkPeersUnique(gateway.peers, keys.gatewayPeer));
+    gateway.peers.forEach((peer, index) => findings.push(...checkPeerHostId(peer.hostId, clientRanges, keys.gatewayPeer(index, "hostId"))));
+
+    const allowedSourceCidrs: Cidr[] = [];
+    gateway.allowedSourceCidrs.forEach((text, index) => {
+        const path = keys.gatewayAllowedSourceCidr(index);
+        const checked = checkCidr(text, undefined, path);
+        findings.push(...checked.findings);
+        if (checked.cidr === undefined) return;
+        allowedSourceCidrs.push(checked.cidr);
+        findings.push(...checkAllowedRangeFamily(checked.cidr, nodeFamilies, path, `WireGuard (UDP ${gateway.listenPort})`));
+    });
+    findings.push(...checkGatewaySources(gateway.allowedSourceCidrs.length, keys.gatewayAllowedSourceCidrs));
+
+    if (!resolved) return { findings };
+    const fits = (hostId: number) => clientRanges.every((r) => hostIdFits(hostId, r.cidr));
+    return {
+        plan: {
+            count: gateway.count,
+            listenPort: gateway.listenPort,
+            clientRanges,
+            tunnelAddresses: clientRanges.map((r) => tunnelAddress(r.cidr, GATEWAY_HOST_ID)),
+            peers: gateway.peers.map((peer) => ({
+                ...peer,
+                addresses: fits(peer.hostId) ? clientRanges.map((r) => tunnelAddress(r.cidr, peer.hostId)) : [],
+            })),
+            allowedSourceCidrs,
+        },
+        findings,
+    };
 }
 
 function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {

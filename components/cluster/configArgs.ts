@@ -28,6 +28,40 @@ export interface ClusterConfigArgs {
     access?: ClusterAccessArgs;
     /** Node bootstrap. */
     bootstrap?: ClusterBootstrapArgs;
+    /** WireGuard access gateway: present, it builds the gateways (docs/gateway.md). */
+    gateway?: ClusterGatewayArgs;
+}
+
+/** WireGuard access gateway: present, it builds the gateways (docs/gateway.md). */
+export interface ClusterGatewayArgs {
+    /** Gateway machines; keepalived moves the VIPs between them (1 has no failover). Default: 2. */
+    count?: number;
+    /** Nova flavor of the gateways. Default: `controlPlane.flavor`. */
+    flavor?: string;
+    /** Glance image of the gateways (with cloud-init, Debian or Ubuntu). Default: `controlPlane.image`. */
+    image?: string;
+    /** WireGuard client range (IPv4): the peers' tunnel addresses. `null` for no IPv4 in the tunnel. `"none"` switches the subnet off. Default: `10.254.0.0/24` when the nodes have IPv4. */
+    clientIPv4Cidr?: string;
+    /** WireGuard client range (IPv6), or `"ula"` (a /64 of the ULA /48) or `"ula/N"`. `null` for no IPv6 in the tunnel. `"none"` switches the subnet off. Default: `"ula"` (/64) when the nodes have IPv6. */
+    clientIPv6Cidr?: string;
+    /** WireGuard peers: a list of `{name, publicKey, hostId}`. Default: `[]`. */
+    peers?: ClusterPeerArgs[];
+    /** UDP port WireGuard listens on. Default: 51820. */
+    listenPort?: number;
+    /** Ranges allowed to reach the WireGuard port (either family). `0.0.0.0/0` and `::/0` are accepted when written here (docs/gateway.md). Default: `[]` (nobody). */
+    allowedSourceCidrs?: string[];
+    /** The gateways' WireGuard private key. Set it with `pulumi config set --secret --path gateway.privateKey`. Without it one is generated and kept in state as a secret. Default: generated. */
+    privateKey?: string;
+}
+
+/** One entry of `peers`. */
+export interface ClusterPeerArgs {
+    /** Peer name: comments in the gateways' WireGuard configuration and the client configuration template. Default: required. */
+    name?: string;
+    /** The peer's WireGuard public key (`wg genkey | wg pubkey`); its private key never leaves the peer. Default: required. */
+    publicKey?: string;
+    /** The peer's address in each client range is the range's first address plus `hostId` (`10.254.0.0/24` and 10: `10.254.0.10`). 1 is the gateways' own tunnel address. Default: required. */
+    hostId?: number;
 }
 
 /** Node bootstrap. */

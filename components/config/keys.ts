@@ -44,4 +44,13 @@ export const keys = {
     apiAllowedCidr: (i: number) => key(`access.apiAllowedCidrs[${i}]`),
     apiAllowedCidrs: key("access.apiAllowedCidrs"),
     sshAllowedCidr: (i: number) => key(`access.sshAllowedCidrs[${i}]`),
+    gateway: key("gateway"),
+    gatewayCount: key("gateway.count"),
+    gatewayClientCidr: (f: IpFamily) => key(`gateway.client${familyFacts(f).keySuffix}Cidr`),
+    gatewayPeers: key("gateway.peers"),
+    gatewayPeer: (i: number, field: string) => key(`gateway.peers[${i}].${field}`),
+    gatewayListenPort: key("gateway.listenPort"),
+    gatewayAllowedSourceCidrs: key("gateway.allowedSourceCidrs"),
+    gatewayAllowedSourceCidr: (i: number) => key(`gateway.allowedSourceCidrs[${i}]`),
+    gatewayPrivateKey: key("gateway.privateKey"),
 } as const;

@@ -13,9 +13,12 @@ import {
     ClusterConfig,
     Encapsulation,
     FamilyMap,
+    GatewayConfig,
+    GatewayPeerConfig,
     NodeRangeSpec,
     ProxyMode,
     RangeSpec,
+    SecretSetting,
     ServerGroupPolicy,
     WorkerPoolConfig,
 } from "./types";
@@ -36,6 +39,10 @@ export const DEFAULTS = {
     encapsulation: "None" as Encapsulation,
     controlPlaneServerGroupPolicy: "anti-affinity" as ServerGroupPolicy,
     workerServerGroupPolicy: "soft-anti-affinity" as ServerGroupPolicy,
+    gatewayCount: 2,
+    gatewayClientCidr: { IPv4: "10.254.0.0/24", IPv6: "ula" } as Record<IpFamily, string>,
+    /** WireGuard's customary port (wg(8) examples, wg-quick). */
+    gatewayListenPort: 51820,
 } as const;
 
 /** Where the raw values come from. */
@@ -211,6 +218,8 @@ function expectedOf(type: FieldType): string {
             return `a list, each item ${expectedOf(type.item)}`;
         case "object":
             return `an object with keys ${Object.keys(type.fields).join(", ")}`;
+        case "secret":
+            return type.expected;
     }
 }
 
@@ -261,6 +270,8 @@ function checkValue(value: unknown, type: FieldType, path: string, findings: Fin
             return value;
         case "range":
             return checkRange(value, type, path, findings);
+        case "secret":
+            return checkSecret(value, type, path, findings);
         case "list": {
             if (!Array.isArray(value)) {
                 findings.push(typeError(path, value, type));
@@ -319,6 +330,67 @@ function checkRange(
         return value.toLowerCase();
     }
     return value;
+}
+
+/** Dotted paths of the secret fields of a schema (`gateway.privateKey`). */
+function secretPaths(fields: Readonly<Record<string, Field>>, prefix = ""): string[] {
+    return Object.entries(fields).flatMap(([name, field]) => {
+        if (field.type.kind === "secret") return [`${prefix}${name}`];
+        return field.type.kind === "object" ? secretPaths(field.type.fields, `${prefix}${name}.`) : [];
+    });
+}
+
+/**
+ * `secret-in-clear`: a secret key written as plain text in a stack file, where everyone who
+ * can read the repository reads it. `pulumi config set --secret` stores it encrypted.
+ */
+export function checkSecretsInStackFile(raw: Readonly<Record<string, unknown>>): Finding[] {
+    const findings: Finding[] = [];
+    for (const path of secretPaths(CONFIG_SCHEMA)) {
+        const [top, ...rest] = path.split(".");
+        let value: unknown = raw[key(top)];
+        for (const name of rest) value = value !== null && typeof value === "object" ? (value as Tree)[name] : undefined;
+        if (typeof value !== "string") continue;
+        findings.push(
+            warning(
+                "secret-in-clear",
+                key(path),
+                `${key(path)} is written in clear in the stack file, so everyone who can read the file has it. Store it ` +
+                    `encrypted: pulumi config set --secret --path ${path} <value> (the value is not shown here).`,
+            ),
+        );
+    }
+    return findings;
+}
+
+/** What kind of value a secret is, never the value itself. */
+function secretKind(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * A secret value: the decrypted text (the program, run by the engine), or `{secure: ...}` as
+ * `pulumi config set --secret` writes it into a stack file (`check`, `plan`: not readable
+ * here). Messages describe the value, never show it.
+ */
+function checkSecret(value: unknown, type: Extract<FieldType, { kind: "secret" }>, path: string, findings: Finding[]): SecretSetting | undefined {
+    if (typeof value === "string") {
+        if (type.pattern.test(value)) return { kind: "value", text: value };
+        findings.push(
+            error("config-type", path, `${path} is not ${type.expected}; the value is secret and not shown here. Set it again with pulumi config set --secret --path.`),
+        );
+        return undefined;
+    }
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+        const entries = Object.entries(value as Tree);
+        if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") return { kind: "encrypted" };
+    }
+    findings.push(
+        error("config-type", path, `${path} is ${secretKind(value)}; expected ${type.expected}, set with pulumi config set --secret --path (the value is not shown here).`),
+    );
+    return undefined;
 }
 
 function unknownKey(path: string, name: string, fields: Readonly<Record<string, Field>>): Finding {
@@ -381,7 +453,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** `"ula"`, `"ula/52"` or a CIDR string → a RangeSpec. */
-function rangeSpec(value: string, use: keyof typeof ULA_DEFAULT_PREFIX): RangeSpec {
+export function rangeSpec(value: string, use: keyof typeof ULA_DEFAULT_PREFIX): RangeSpec {
     const ula = /^ula(?:\/(\d+))?$/.exec(value);
     if (ula) return { kind: "ula", prefixLength: ula[1] === undefined ? ULA_DEFAULT_PREFIX[use] : Number(ula[1]) };
     return { kind: "cidr", text: value };
@@ -533,9 +605,72 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
             sshAllowedCidrs: (access.sshAllowedCidrs as string[] | undefined) ?? [],
         },
         bootstrap: { tokenRotation: (bootstrap.tokenRotation as string | undefined) ?? "" },
+        gateway:
+            tree.gateway === undefined
+                ? undefined
+                : buildGateway(section(tree, "gateway"), ALL_FAMILIES.filter((f) => nodeCidrs[f] !== undefined), controlPlaneFlavor, controlPlaneImage, findings),
     };
     findings.push(...requiredKeys(config));
     return config;
+}
+
+/**
+ * The access gateway with its defaults: a client range for each family the nodes have
+ * (none of a family the nodes lack), the control plane's flavor and image.
+ */
+function buildGateway(
+    gateway: Tree,
+    nodeFamilies: readonly IpFamily[],
+    defaultFlavor: string | undefined,
+    defaultImage: string | undefined,
+    findings: Finding[],
+): GatewayConfig {
+    const clientCidrs: FamilyMap<RangeSpec> = {};
+    for (const family of ALL_FAMILIES) {
+        const value = gateway[`client${familyFacts(family).keySuffix}Cidr`] as string | null | undefined;
+        if (value === null) continue;
+        if (!nodeFamilies.includes(family)) {
+            if (value !== undefined) {
+                findings.push(
+                    warning(
+                        "config-unused-key",
+                        keys.gatewayClientCidr(family),
+                        `${keys.gatewayClientCidr(family)} is set but the nodes have no ${family} subnet, so the gateways have no ${family} ` +
+                            `address to route it through. Give the nodes an ${family} subnet, or remove the key.`,
+                    ),
+                );
+            }
+            continue;
+        }
+        clientCidrs[family] = rangeSpec(value ?? DEFAULTS.gatewayClientCidr[family], "clients");
+    }
+    const peers: GatewayPeerConfig[] = [];
+    ((gateway.peers as Tree[] | undefined) ?? []).forEach((peer, index) => {
+        const missing = (["name", "publicKey", "hostId"] as const).filter(
+            (field) => peer[field] === undefined && !findings.some((f) => f.path === keys.gatewayPeer(index, field)),
+        );
+        for (const field of missing) {
+            findings.push(
+                error(
+                    "config-required",
+                    keys.gatewayPeer(index, field),
+                    `${keys.gatewayPeer(index, field)} is not set; every peer needs a name, its WireGuard public key and a hostId (its address in the client ranges).`,
+                ),
+            );
+        }
+        if (peer.name === undefined || peer.publicKey === undefined || peer.hostId === undefined) return;
+        peers.push({ name: peer.name as string, publicKey: peer.publicKey as string, hostId: peer.hostId as number });
+    });
+    return {
+        count: (gateway.count as number | undefined) ?? DEFAULTS.gatewayCount,
+        flavor: (gateway.flavor as string | undefined) ?? defaultFlavor,
+        image: (gateway.image as string | undefined) ?? defaultImage,
+        clientCidrs,
+        peers,
+        listenPort: (gateway.listenPort as number | undefined) ?? DEFAULTS.gatewayListenPort,
+        allowedSourceCidrs: (gateway.allowedSourceCidrs as string[] | undefined) ?? [],
+        privateKey: gateway.privateKey as SecretSetting | undefined,
+    };
 }
 
 function isUniqueLocal(spec: RangeSpec | undefined): boolean {

@@ -20,6 +20,8 @@ function typeOf(type: FieldType): string {
             return type.item.kind === "object" ? "list of objects" : `list of ${typeOf(type.item)}`;
         case "object":
             return "object";
+        case "secret":
+            return "secret string";
     }
 }
 
@@ -60,6 +62,7 @@ function tsTypeOf(type: FieldType, interfaceName: string): string {
         case "string":
         case "enum":
         case "range":
+        case "secret":
             return "string";
         case "integer":
             return "number";

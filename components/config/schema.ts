@@ -4,6 +4,7 @@
  * configuration reference is checked against it by a test.
  */
 import { ALL_FAMILIES } from "../addressing/family";
+import { WIREGUARD_KEY } from "../addressing/rules/gateway";
 import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
 /** The type of one configuration value. */
@@ -15,6 +16,8 @@ export type FieldType =
     /** A CIDR, or `"ula"` / `"ula/N"` when `ula` is set; `null` (or `"none"`) when `nullable`. */
     | { readonly kind: "range"; readonly ula: boolean; readonly nullable: boolean }
     | { readonly kind: "list"; readonly item: FieldType }
+    /** A secret string: plain as the engine hands it to the program, `{secure: ...}` in a stack file. Never echoed in messages. */
+    | { readonly kind: "secret"; readonly pattern: RegExp; readonly expected: string }
     | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
 
 /** One key of the schema. */
@@ -38,6 +41,28 @@ const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object"
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 /** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
 export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+
+/** Peers of the access gateway. */
+export const GATEWAY_PEER_FIELDS: Readonly<Record<string, Field>> = {
+    name: {
+        type: str(CLUSTER_NAME, "a DNS label of at most 32 characters, e.g. alice-laptop"),
+        doc: "Peer name: comments in the gateways' WireGuard configuration and the client configuration template.",
+        default: "required",
+        required: true,
+    },
+    publicKey: {
+        type: str(WIREGUARD_KEY, "a WireGuard public key (44 characters of base64, `wg pubkey` prints one)"),
+        doc: "The peer's WireGuard public key (`wg genkey | wg pubkey`); its private key never leaves the peer.",
+        default: "required",
+        required: true,
+    },
+    hostId: {
+        type: int(2),
+        doc: "The peer's address in each client range is the range's first address plus `hostId` (`10.254.0.0/24` and 10: `10.254.0.10`). 1 is the gateways' own tunnel address.",
+        default: "required",
+        required: true,
+    },
+};
 
 /** Worker pool entries. */
 export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
@@ -254,6 +279,41 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             },
         }),
         doc: "Node bootstrap.",
+        default: "",
+    },
+    gateway: {
+        type: objectOf({
+            count: { type: int(1, 9), doc: "Gateway machines; keepalived moves the VIPs between them (1 has no failover).", default: "2" },
+            flavor: { type: str(), doc: "Nova flavor of the gateways.", default: "`controlPlane.flavor`" },
+            image: { type: str(), doc: "Glance image of the gateways (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
+            clientIPv4Cidr: {
+                type: { kind: "range", ula: false, nullable: true },
+                doc: "WireGuard client range (IPv4): the peers' tunnel addresses. `null` for no IPv4 in the tunnel.",
+                default: "`10.254.0.0/24` when the nodes have IPv4",
+            },
+            clientIPv6Cidr: {
+                type: { kind: "range", ula: true, nullable: true },
+                doc: 'WireGuard client range (IPv6), or `"ula"` (a /64 of the ULA /48) or `"ula/N"`. `null` for no IPv6 in the tunnel.',
+                default: '`"ula"` (/64) when the nodes have IPv6',
+            },
+            peers: {
+                type: listOf(objectOf(GATEWAY_PEER_FIELDS)),
+                doc: "WireGuard peers: a list of `{name, publicKey, hostId}`.",
+                default: "`[]`",
+            },
+            listenPort: { type: int(1, 65535), doc: "UDP port WireGuard listens on.", default: "51820" },
+            allowedSourceCidrs: {
+                type: listOf(str()),
+                doc: "Ranges allowed to reach the WireGuard port (either family). `0.0.0.0/0` and `::/0` are accepted when written here (docs/gateway.md).",
+                default: "`[]` (nobody)",
+            },
+            privateKey: {
+                type: { kind: "secret", pattern: WIREGUARD_KEY, expected: "a WireGuard private key (44 characters of base64, `wg genkey` prints one)" },
+                doc: "The gateways' WireGuard private key. Set it with `pulumi config set --secret --path gateway.privateKey`. Without it one is generated and kept in state as a secret.",
+                default: "generated",
+            },
+        }),
+        doc: "WireGuard access gateway: present, it builds the gateways (docs/gateway.md).",
         default: "",
     },
 };

@@ -99,6 +99,38 @@ export interface AccessConfig {
     readonly sshAllowedCidrs: readonly string[];
 }
 
+/**
+ * A secret configuration value. In a stack file set with `pulumi config set --secret` it is
+ * encrypted (`secure: v1:...`) and only the engine can read it: `check` and `plan` see
+ * `encrypted`. The program, run by the engine, sees the decrypted `value`.
+ */
+export type SecretSetting = { readonly kind: "value"; readonly text: string } | { readonly kind: "encrypted" };
+
+/** One WireGuard peer of the access gateway. */
+export interface GatewayPeerConfig {
+    /** A DNS label naming the peer (comments, client configuration files). */
+    readonly name: string;
+    /** The peer's WireGuard public key (base64 of 32 bytes). */
+    readonly publicKey: string;
+    /** The peer's address in each client range is the range's network address plus this number. */
+    readonly hostId: number;
+}
+
+/** The WireGuard access gateway (`dualstack:gateway`). */
+export interface GatewayConfig {
+    readonly count: number;
+    readonly flavor?: string;
+    readonly image?: string;
+    /** WireGuard client range per family; a family without one has no tunnel addresses. */
+    readonly clientCidrs: FamilyMap<RangeSpec>;
+    readonly peers: readonly GatewayPeerConfig[];
+    readonly listenPort: number;
+    /** Ranges allowed to reach the WireGuard port, as written. */
+    readonly allowedSourceCidrs: readonly string[];
+    /** The gateways' WireGuard private key; generated (and kept in state) when absent. */
+    readonly privateKey?: SecretSetting;
+}
+
 export interface BootstrapConfig {
     /** Change this value to issue a new join token (new machines only). */
     readonly tokenRotation: string;
@@ -122,4 +154,6 @@ export interface ClusterConfig {
     readonly calico: CalicoConfig;
     readonly access: AccessConfig;
     readonly bootstrap: BootstrapConfig;
+    /** The WireGuard access gateway, when the configuration has a `dualstack:gateway` section. */
+    readonly gateway?: GatewayConfig;
 }

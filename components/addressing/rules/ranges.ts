@@ -10,7 +10,7 @@ import { findOverlaps, Labeled } from "../overlap";
 import { ULA_LOCAL_BLOCK } from "../ula";
 
 /** What a range is used for. */
-export type RangeRole = "nodes" | "pods" | "services" | "reserved" | "pool";
+export type RangeRole = "nodes" | "pods" | "services" | "reserved" | "pool" | "clients";
 
 /** A range with what the overlap rules need to know about it. */
 export interface RangeLabel {
@@ -35,6 +35,7 @@ const ROLE_WORDS: Record<RangeRole, string> = {
     services: "service range",
     reserved: "reserved range",
     pool: "Calico pool",
+    clients: "WireGuard client range",
 };
 
 function classOf(label: RangeLabel): string {
@@ -132,17 +133,22 @@ export function checkNodeSubnetSize(
     neededPorts: bigint,
     nodes: number,
     path: string,
+    gatewayPorts = 0n,
 ): Finding[] {
     if (usablePorts >= neededPorts) return [];
     let suggested = prefixLength;
     while (suggested > 0 && usableNodeAddresses(family, suggested) < neededPorts) suggested--;
+    const loadBalancerPorts = neededPorts - BigInt(nodes) - gatewayPorts;
+    const others = [
+        ...(loadBalancerPorts > 0n ? [`${loadBalancerPorts} for the API load balancer`] : []),
+        ...(gatewayPorts > 0n ? [`${gatewayPorts} for the access gateway (its machines and VIP)`] : []),
+    ];
     return [
         error(
             "node-subnet-too-small",
             path,
             `${path} is a /${prefixLength} with room for ${usablePorts} ports after Neutron's own addresses, but the ` +
-                `stack needs ${neededPorts} (${nodes} machines` +
-                `${neededPorts > BigInt(nodes) ? ` and ${neededPorts - BigInt(nodes)} for the API load balancer` : ""}). ` +
+                `stack needs ${neededPorts} (${nodes} machines${others.map((o) => ` and ${o}`).join("")}). ` +
                 `Use a /${suggested} or shorter.`,
         ),
     ];

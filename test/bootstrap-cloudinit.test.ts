@@ -212,11 +212,18 @@ describe("bootstrap: cloud-init user-data", () => {
             JOIN_TIMEOUT_SECONDS: "3600",
             INIT_TIMEOUT_SECONDS: "3600",
             SHARED_ENDPOINT: "yes",
+            ROUTE_INFORMATION_MAX_PLEN: "",
             EXTRA_PACKAGES: "('conntrack' 'nftables')",
         });
         const v4 = environment(parse(renderNodeUserData(testCluster("ipv4-only"), testNode("ipv4-only", "control-plane-init"))));
         assert.strictEqual(v4.IPV6_NODE, "no");
         assert.strictEqual(v4.KUBEADM_JOIN_CONFIGS, "");
+    });
+
+    it("with an access gateway's IPv6 client range, tells the script the longest route to accept from router advertisements", () => {
+        const cluster: ClusterBootstrap = { ...testCluster("ipv6-primary"), routeInformationMaxPrefixLength: 64 };
+        const env = environment(parse(renderNodeUserData(cluster, testNode("ipv6-primary", "worker", 2))));
+        assert.strictEqual(env.ROUTE_INFORMATION_MAX_PLEN, "64");
     });
 
     it("keeps accept_ra on an IPv4-only cluster whose nodes also have an IPv6 subnet", () => {

@@ -47,6 +47,8 @@ PKI_DIR="$T/pki"
 KUBELET_KUBECONFIG="$T/kubelet.conf"
 MODULES_FILE="$T/modules"
 ACCEPT_RA_SYSCTL="$T/accept-ra.conf"
+ROUTE_INFORMATION_SYSCTL="$T/route-information.conf"
+PROC_SYS="$T/proc-sys"
 mkdir -p "$KUBEADM_DIR"
 record() { printf '%s\\n' "$*" >>"$CALLS"; }
 sleep() { :; }
@@ -160,6 +162,32 @@ sysctl() { record sysctl "$@"; if [ "$1" = -n ]; then echo 0; fi; }`;
         assert.ok(!fs.existsSync(path.join(daemon.dir, "accept-ra.conf")));
         const v4 = runScript(`IPV6_NODE=no\nkeep_router_advertisements`, stubs);
         assert.deepStrictEqual(v4.calls, []);
+    });
+
+    it("accepts the access gateway's Route Information up to its client range's prefix length, and keeps it across reboots", () => {
+        const stubs = `node_interface() { echo ens3; }
+sysctl() { record sysctl "$@"; }
+mkdir -p "$PROC_SYS/net/ipv6/conf/ens3" && : >"$PROC_SYS/net/ipv6/conf/ens3/accept_ra_rt_info_max_plen"`;
+        const run = runScript(`IPV6_NODE=yes\nROUTE_INFORMATION_MAX_PLEN=64\naccept_route_information`, stubs);
+        assert.strictEqual(run.status, 0, run.log);
+        assert.deepStrictEqual(run.calls, ["sysctl -q -w net/ipv6/conf/ens3/accept_ra_rt_info_max_plen=64"]);
+        assert.strictEqual(
+            fs.readFileSync(path.join(run.dir, "route-information.conf"), "utf8"),
+            "# dualstack: accept the access gateway route to its WireGuard clients (RFC 4191)\nnet/ipv6/conf/ens3/accept_ra_rt_info_max_plen = 64\n",
+        );
+    });
+
+    it("leaves Route Information alone without a gateway, without IPv6, or on a kernel without RFC 4191 support", () => {
+        const stubs = `node_interface() { echo ens3; }\nsysctl() { record sysctl "$@"; }`;
+        for (const body of ["IPV6_NODE=yes\nROUTE_INFORMATION_MAX_PLEN=", "IPV6_NODE=no\nROUTE_INFORMATION_MAX_PLEN=64"]) {
+            const run = runScript(`${body}\naccept_route_information`, stubs);
+            assert.strictEqual(run.status, 0, run.log);
+            assert.deepStrictEqual(run.calls, [], body);
+        }
+        const noSupport = runScript(`IPV6_NODE=yes\nROUTE_INFORMATION_MAX_PLEN=64\naccept_route_information`, stubs);
+        assert.deepStrictEqual(noSupport.calls, []);
+        assert.match(noSupport.log, /the kernel has no net\/ipv6\/conf\/ens3\/accept_ra_rt_info_max_plen \(built without CONFIG_IPV6_ROUTE_INFO\)/);
+        assert.ok(!fs.existsSync(path.join(noSupport.dir, "route-information.conf")));
     });
 
     const prepared = `disable_swap() { record disable_swap; }

@@ -5,7 +5,7 @@
  */
 import { parseAddress } from "../addressing/cidr";
 import { IpFamily } from "../addressing/family";
-import { AddressPlan } from "../addressing/plan";
+import { AddressPlan, clientRange } from "../addressing/plan";
 import { ClusterConfig } from "../config/types";
 import { BootstrapInputError } from "./inputs";
 import { ClusterBootstrap, ClusterPkiMaterial } from "./types";
@@ -100,6 +100,7 @@ export function buildClusterBootstrap(sources: ClusterBootstrapSources): Cluster
         if (f === undefined) throw new BootstrapInputError(`the address plan has no ${family} pods and services, but ${family} is a cluster family.`);
         return f;
     };
+    const clientsIPv6 = clientRange(plan, "IPv6");
     const ipv4 = families.includes("IPv4") ? byFamily("IPv4") : undefined;
     const ipv6 = families.includes("IPv6") ? byFamily("IPv6") : undefined;
     return {
@@ -118,5 +119,6 @@ export function buildClusterBootstrap(sources: ClusterBootstrapSources): Cluster
         initToken: secrets.initToken,
         caCertHashes: [secrets.caCertHash],
         pki: secrets.pki,
+        ...(clientsIPv6 === undefined ? {} : { routeInformationMaxPrefixLength: clientsIPv6.cidr.prefixLength }),
     };
 }

@@ -161,6 +161,8 @@ export function bootstrapEnvironment(cluster: ClusterBootstrap, node: NodeFacts,
         ["INIT_TIMEOUT_SECONDS", String(INIT_TIMEOUT_SECONDS)],
         // A load balancer in front: kubeadm init must not run when the API already answers there.
         ["SHARED_ENDPOINT", cluster.controlPlaneEndpoint === undefined ? "no" : "yes"],
+        // With an access gateway: the longest route accepted from router advertisements.
+        ["ROUTE_INFORMATION_MAX_PLEN", cluster.routeInformationMaxPrefixLength === undefined ? "" : String(cluster.routeInformationMaxPrefixLength)],
     ];
     const lines = values.map(([name, value]) => `${name}=${shellQuote(value)}`);
     lines.push(`EXTRA_PACKAGES=(${extraPackages(cluster.proxyMode).map(shellQuote).join(" ")})`);

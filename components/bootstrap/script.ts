@@ -5,6 +5,8 @@
  * checkable: the conformance tests run shellcheck on exactly what nodes run.
  */
 
+import { NODE_NETWORK_FUNCTIONS, ROUTE_INFORMATION_FUNCTION, shellHelpers } from "./shell";
+
 /** Paths on the node. */
 export const NODE_PATHS = {
     script: "/usr/local/sbin/dualstack-bootstrap",
@@ -18,6 +20,7 @@ export const NODE_PATHS = {
     modules: "/etc/modules-load.d/dualstack-kubernetes.conf",
     sysctl: "/etc/sysctl.d/90-dualstack-kubernetes.conf",
     acceptRaSysctl: "/etc/sysctl.d/80-dualstack-accept-ra.conf",
+    routeInformationSysctl: "/etc/sysctl.d/80-dualstack-route-information.conf",
     containerdConfig: "/etc/containerd/config.toml",
     aptPreferences: "/etc/apt/preferences.d/dualstack-kubernetes",
     aptKeyring: "/etc/apt/keyrings/kubernetes-apt-keyring.gpg",
@@ -46,7 +49,8 @@ WantedBy=multi-user.target
 
 /**
  * The bootstrap script. Steps, in order: swap off, kernel modules, accept_ra on the node
- * interface, sysctls, packages (containerd, then kubelet/kubeadm/kubectl from pkgs.k8s.io,
+ * interface (and, with an access gateway, Route Information options up to its client
+ * range's prefix length), sysctls, packages (containerd, then kubelet/kubeadm/kubectl from pkgs.k8s.io,
  * pinned and held), then `kubeadm init` or `kubeadm join` exactly once.
  */
 export const BOOTSTRAP_SCRIPT = `#!/bin/bash
@@ -64,29 +68,13 @@ PKI_DIR=/etc/kubernetes/pki
 KUBELET_KUBECONFIG=/etc/kubernetes/kubelet.conf
 MODULES_FILE=${NODE_PATHS.modules}
 ACCEPT_RA_SYSCTL=${NODE_PATHS.acceptRaSysctl}
+ROUTE_INFORMATION_SYSCTL=${NODE_PATHS.routeInformationSysctl}
+PROC_SYS=/proc/sys
 APT_KEYRING=${NODE_PATHS.aptKeyring}
 APT_SOURCE=${NODE_PATHS.aptSource}
 APT_OPTIONS=(-q -y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef)
 
-log() {
-    printf '%s dualstack-bootstrap: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
-}
-
-# retry ATTEMPTS DELAY COMMAND...: run COMMAND until it succeeds, at most ATTEMPTS times.
-retry() {
-    local attempts=$1 delay=$2 n=1
-    shift 2
-    until "$@"; do
-        if [ "$n" -ge "$attempts" ]; then
-            log "giving up after $n attempts: $*"
-            return 1
-        fi
-        log "attempt $n of $attempts failed, again in \${delay}s: $*"
-        n=$((n + 1))
-        sleep "$delay"
-    done
-}
-
+${shellHelpers("dualstack-bootstrap")}
 disable_swap() {
     swapoff -a
     sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@#\\1@' /etc/fstab
@@ -102,40 +90,8 @@ load_kernel_modules() {
     done <"$MODULES_FILE"
 }
 
-# The interface that holds an address in one of the node subnets.
-node_interface() {
-    local subnet device
-    for subnet in $NODE_SUBNETS; do
-        device=$(ip -o addr show to "$subnet" | awk '{ print $2; exit }')
-        if [ -n "$device" ]; then
-            printf '%s\\n' "$device"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# A Linux router ignores router advertisements: with IPv6 forwarding on, accept_ra=1
-# stops working and the node loses its IPv6 default route when the RA-learned one
-# expires. accept_ra=2 keeps accepting them. Only the kernel's own RA handling needs
-# this; when a network daemon handles RAs (accept_ra=0), it is left alone.
-keep_router_advertisements() {
-    local device key current
-    if [ "$IPV6_NODE" != "yes" ]; then
-        return 0
-    fi
-    device=$(retry 60 2 node_interface)
-    key="net/ipv6/conf/$device/accept_ra"
-    current=$(sysctl -n "$key")
-    if [ "$current" = "0" ]; then
-        log "accept_ra is 0 on $device: a network daemon handles router advertisements; leaving it"
-        return 0
-    fi
-    log "setting accept_ra=2 on $device (was $current) so that IPv6 forwarding keeps the default route"
-    sysctl -q -w "$key=2"
-    printf '# dualstack: keep accepting router advertisements with forwarding on\\n%s = 2\\n' "$key" >"$ACCEPT_RA_SYSCTL"
-}
-
+${NODE_NETWORK_FUNCTIONS}
+${ROUTE_INFORMATION_FUNCTION}
 install_packages() {
     export DEBIAN_FRONTEND=noninteractive
     retry 10 15 apt-get "\${APT_OPTIONS[@]}" update
@@ -252,6 +208,7 @@ main() {
     disable_swap
     load_kernel_modules
     keep_router_advertisements
+    accept_route_information
     sysctl -q --system
     install_packages
     if [ -f "$KUBELET_KUBECONFIG" ]; then

@@ -65,6 +65,13 @@ export interface ClusterBootstrap {
     /** Node subnets (CIDRs), to find the node's interface on the machine. */
     nodeSubnetCidrs: string[];
     /**
+     * With an access gateway that has an IPv6 client range: that range's prefix length. Nodes
+     * then accept router advertisements' Route Information options (RFC 4191) up to it
+     * (`accept_ra_rt_info_max_plen`), which is how the gateway holding the VIPs announces the
+     * route to its WireGuard clients.
+     */
+    routeInformationMaxPrefixLength?: number;
+    /**
      * Long-lived join token `[a-z0-9]{6}.[a-z0-9]{16}`, held as a Pulumi-managed
      * `bootstrap-token-<id>` Secret (see docs/bootstrap.md). Secret.
      */

@@ -48,6 +48,11 @@ export function renderAddressPlan(plan: PlanSummary, format: TextFormat): string
             ]);
             rows.push(["", "services", cluster.services.cidr, cluster.services.source, `${count(cluster.services.addresses)} addresses`]);
         }
+        const clients = plan.gateway?.clientRanges.find((r) => r.family === family);
+        if (clients) {
+            const peers = plan.gateway?.peers.length ?? 0;
+            rows.push(["", "wireguard clients", clients.cidr, clients.source, `gateways at ${clients.tunnelAddress}, ${peers} peer${peers === 1 ? "" : "s"}`]);
+        }
     }
     for (const reserved of plan.reserved) {
         rows.push(["", "reserved", reserved.cidr, reserved.key.replace(/^dualstack:/, ""), "kept free"]);
@@ -57,6 +62,14 @@ export function renderAddressPlan(plan: PlanSummary, format: TextFormat): string
         lines.push(
             `ULA /48: ${plan.ula.prefix}` +
                 (plan.ula.standIn ? ` (stand-in global ID ${plan.ula.globalId}; the real one is random and kept in the stack's state)` : ` (global ID ${plan.ula.globalId})`),
+        );
+    }
+    if (plan.gateway) {
+        lines.push(
+            `Access gateway: ${plan.gateway.count} machine${plan.gateway.count === 1 ? "" : "s"}, WireGuard on UDP ${plan.gateway.listenPort}; ` +
+                (plan.gateway.peers.length === 0
+                    ? "no peers."
+                    : `peers ${plan.gateway.peers.map((p) => `${p.name} (${p.addresses.join(", ")})`).join(", ")}.`),
         );
     }
     const workers = plan.nodeCount - plan.controlPlaneCount;

@@ -1,10 +1,14 @@
 /**
  * The rendered artefacts of an offline run, per node role: the cloud-config as Nova would
- * receive it (decoded), the kubeadm configuration inside it, and the Calico values.
+ * receive it (decoded), the kubeadm configuration inside it, and the Calico values; for the
+ * access gateway its WireGuard (private key redacted on output), keepalived and radvd
+ * configuration and each peer's configuration template.
  */
 import { gunzipSync } from "zlib";
 import { parse, stringify } from "yaml";
 import { NODE_PATHS } from "../components/bootstrap/script";
+import { GATEWAY_PATHS } from "../components/gateway/paths";
+import { GATEWAY_TAG, GatewayClientConfig } from "../components/gateway/gateway";
 import { RecordedResource } from "../components/offline/cloud";
 
 /** One file to show or write. */
@@ -17,6 +21,14 @@ export interface Artefact {
 }
 
 const INSTANCE = "openstack:compute/instance:Instance";
+const GATEWAY = "dualstack:index:Gateway";
+
+/** Files of a gateway's cloud-config shown on their own, and the artefact each becomes. */
+const GATEWAY_FILES: ReadonlyArray<[string, string]> = [
+    [GATEWAY_PATHS.wireguard, "wg0.conf"],
+    [GATEWAY_PATHS.keepalivedTemplate, "keepalived.conf"],
+    [GATEWAY_PATHS.radvdTemplate, "radvd.conf"],
+];
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /** A user-data as Nova gets it, back to text: plain, or base64 of gzip. */
@@ -31,19 +43,39 @@ function metadataOf(instance: RecordedResource): Record<string, string> {
     return (instance.inputs.metadata ?? {}) as Record<string, string>;
 }
 
-/** The role of a machine for artefacts: `control-plane-init`, `control-plane-join`, `worker-<pool>`. */
+/** The role of a machine for artefacts: `control-plane-init`, `control-plane-join`, `worker-<pool>`, `gateway`. */
 function artefactRole(instance: RecordedResource, cloudConfigText: string): string {
     const metadata = metadataOf(instance);
+    if (metadata[GATEWAY_TAG] !== undefined) return "gateway";
     if (metadata["dualstack-role"] === "worker") return `worker-${metadata["dualstack-pool"] ?? "workers"}`;
     return kubeadmFilesIn(cloudConfigText).some((f) => f.path.endsWith("/kubeadm-init.yaml")) ? "control-plane-init" : "control-plane-join";
 }
 
-/** kubeadm files inside a cloud-config (write_files under the kubeadm directory). */
-export function kubeadmFilesIn(cloudConfigText: string): Array<{ path: string; content: string }> {
+/** The files of a cloud-config (`write_files`) that `keep` selects, decoded. */
+function filesIn(cloudConfigText: string, keep: (path: string) => boolean): Array<{ path: string; content: string }> {
     const document = parse(cloudConfigText) as { write_files?: Array<{ path: string; content: string; encoding?: string }> };
     return (document.write_files ?? [])
-        .filter((f) => f.path.startsWith(`${NODE_PATHS.kubeadmDir}/`) && f.path.endsWith(".yaml"))
+        .filter((f) => keep(f.path))
         .map((f) => ({ path: f.path, content: f.encoding === "b64" ? Buffer.from(f.content, "base64").toString("utf8") : f.content }));
+}
+
+/** kubeadm files inside a cloud-config (write_files under the kubeadm directory). */
+export function kubeadmFilesIn(cloudConfigText: string): Array<{ path: string; content: string }> {
+    return filesIn(cloudConfigText, (path) => path.startsWith(`${NODE_PATHS.kubeadmDir}/`) && path.endsWith(".yaml"));
+}
+
+/** A gateway's WireGuard, keepalived and radvd configuration, and each peer's configuration template. */
+function gatewayArtefacts(text: string, node: string, resources: readonly RecordedResource[]): Artefact[] {
+    const artefacts: Artefact[] = [];
+    for (const file of filesIn(text, (path) => GATEWAY_FILES.some(([p]) => p === path))) {
+        artefacts.push({ path: `gateway/${GATEWAY_FILES.find(([p]) => p === file.path)?.[1]}`, content: file.content, node });
+    }
+    for (const component of resources.filter((r) => r.type === GATEWAY)) {
+        const configs = (component.registeredOutputs?.clientConfigs ?? []) as GatewayClientConfig[];
+        if (!Array.isArray(configs)) continue;
+        for (const peer of configs) artefacts.push({ path: `gateway/peers/${peer.name}.conf`, content: peer.config });
+    }
+    return artefacts;
 }
 
 /** One set of artefacts per role (the first machine of each), plus the Calico values. */
@@ -58,6 +90,10 @@ export function collectArtefacts(resources: readonly RecordedResource[]): Artefa
         seen.add(role);
         const node = String(instance.inputs.name ?? instance.name);
         artefacts.push({ path: `${role}/cloud-init.yaml`, content: text, node });
+        if (role === "gateway") {
+            artefacts.push(...gatewayArtefacts(text, node, resources));
+            continue;
+        }
         const kubeadm = kubeadmFilesIn(text);
         if (kubeadm.length > 0) {
             artefacts.push({

@@ -47,6 +47,8 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
             return `gateway on ${nameOf(i.externalNetworkId)}`;
         case "openstack:networking/routerInterface:RouterInterface":
             return `${nameOf(i.routerId)} ↔ ${nameOf(i.subnetId)}`;
+        case "openstack:networking/routerRoute:RouterRoute":
+            return `${str(i.destinationCidr)} via ${str(i.nextHop)} on ${nameOf(i.routerId)}`;
         case "openstack:networking/secGroup:SecGroup":
             return `${str(i.name)}${i.deleteDefaultRules ? " (default rules removed)" : ""}`;
         case "openstack:networking/secGroupRule:SecGroupRule": {
@@ -91,6 +93,8 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
         }
         case "random:index/randomId:RandomId":
             return `${str(i.byteLength)} random bytes: ${str(o.hex)}`;
+        case "random:index/randomBytes:RandomBytes":
+            return `${str(i.length)} random bytes (${secret("base64") || "not secret"})`;
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return `${str(i.length)} characters (${secret("result") || "not secret"})`;

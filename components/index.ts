@@ -2,7 +2,7 @@
  * The dualstack component package: dual-stack (IPv4 + IPv6) Kubernetes clusters on
  * OpenStack. `Cluster` builds everything from the stack configuration; the lower-level
  * components (`Network`, `ApiEndpoint`, `NodePool`, `ClusterPki`, `BootstrapTokenSecret`)
- * compose into clusters of your own; `addressing` holds the address maths, the address plan
+ * compose into clusters of your own, `Gateway` adds WireGuard access gateways; `addressing` holds the address maths, the address plan
  * and every validation rule; `bootstrap` the kubeadm and cloud-init renderers.
  */
 export * from "./cluster";
@@ -12,6 +12,7 @@ export * from "./machines";
 export * from "./pki";
 export * from "./kubernetes";
 export * from "./calico";
+export * from "./gateway";
 export * as addressing from "./addressing";
 export * as bootstrap from "./bootstrap";
 export * as config from "./config";

@@ -48,5 +48,15 @@ export async function defineStack(): Promise<Record<string, unknown>> {
         nodeAddressesIPv6: addresses("addressIPv6"),
         calicoPools: cluster.calicoPools,
         calicoReleaseStatus: cluster.calicoReleaseStatus,
+        // With a gateway section only.
+        ...(cluster.gatewayPublicKey === undefined
+            ? {}
+            : {
+                  gatewayPublicKey: cluster.gatewayPublicKey,
+                  gatewayEndpoint: cluster.gatewayEndpoint,
+                  gatewayVipIPv4: cluster.gatewayVipIPv4,
+                  gatewayVipIPv6: cluster.gatewayVipIPv6,
+                  gatewayClientConfigs: cluster.gatewayClientConfigs,
+              }),
     };
 }

@@ -40,6 +40,8 @@ export interface ClusterPlan {
     /** Families of the node subnets, known even when a subnet pool allocates the CIDR. */
     readonly nodeFamilies: readonly IpFamily[];
     readonly reserved: readonly PlanRange[];
+    /** The access gateway's WireGuard client ranges. */
+    readonly clientRanges: readonly PlanRange[];
 }
 
 function planRange(value: unknown, fallbackPath: string, standIn: boolean, label: (path: string) => string): PlanRange | undefined {
@@ -92,7 +94,12 @@ export function readClusterPlan(resource: PolicyResource, label: (path: string) 
         const range = planRange(entry, `${base}.reserved[${i}].cidr`, false, label);
         if (range !== undefined) reserved.push(range);
     });
-    return { resource, name: resource.name, families, nodeSubnets, nodeFamilies, reserved };
+    const clientRanges: PlanRange[] = [];
+    (list(at(plan, "gateway", "clientRanges")) ?? []).forEach((entry, i) => {
+        const range = planRange(entry, `${base}.gateway.clientRanges[${i}].cidr`, standIn, label);
+        if (range !== undefined) clientRanges.push(range);
+    });
+    return { resource, name: resource.name, families, nodeSubnets, nodeFamilies, reserved, clientRanges };
 }
 
 /**

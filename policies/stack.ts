@@ -21,7 +21,7 @@ function labeled(range: PlanRange, role: RangeLabel["role"]): Labeled<RangeLabel
 
 /**
  * Every range of the stack, labelled for the overlap rules: the plans' node subnets, pod and
- * service ranges and reserved ranges; Neutron subnets the plans do not already list; Calico
+ * service ranges, WireGuard client ranges and reserved ranges; Neutron subnets the plans do not already list; Calico
  * pools that do not fall in a pod range (a pool inside the pod range is the pod range's
  * business, see calico-pools-in-pod-range).
  */
@@ -33,6 +33,7 @@ export function stackRanges(resources: readonly PolicyResource[], plans: readonl
             if (family.pods) ranges.push(labeled(family.pods, "pods"));
             if (family.services) ranges.push(labeled(family.services, "services"));
         }
+        ranges.push(...plan.clientRanges.map((r) => labeled(r, "clients")));
         ranges.push(...plan.reserved.map((r) => labeled(r, "reserved")));
     }
     const planned = plans.flatMap((p) => p.nodeSubnets.map((s) => s.cidr));
@@ -51,11 +52,11 @@ export function stackRanges(resources: readonly PolicyResource[], plans: readonl
     return ranges;
 }
 
-/** `ranges-disjoint`: node subnets, pod and service ranges, Calico pools and reserved ranges pairwise disjoint. */
+/** `ranges-disjoint`: node subnets, pod and service ranges, WireGuard client ranges, Calico pools and reserved ranges pairwise disjoint. */
 export const rangesDisjoint: StackValidationPolicy = {
     name: "ranges-disjoint",
     description:
-        "Every range of the stack (node subnets, pod and service ranges, Calico pools, reserved ranges) is disjoint " +
+        "Every range of the stack (node subnets, pod and service ranges, WireGuard client ranges, Calico pools, reserved ranges) is disjoint " +
         "from every other of its family; reserved ranges may overlap each other.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {

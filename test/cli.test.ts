@@ -23,7 +23,7 @@ describe("dualstack check", () => {
         const json = JSON.parse(result.stdout) as CheckJson;
         assert.deepStrictEqual(json.findings.filter((f) => f.severity === "error"), []);
         assert.strictEqual(json.ok, true);
-        assert.deepStrictEqual(json.files.map((f) => f.stack).sort(), ["dev", "lab-ipv6", "prod", "staging"]);
+        assert.deepStrictEqual(json.files.map((f) => f.stack).sort(), ["dev", "lab-ipv6", "private", "prod", "staging"]);
     });
 
     it("an IPv6 service /64 exits 1 with a finding on dualstack:services.ipv6Cidr", async () => {

@@ -63,7 +63,7 @@ describe("policy pack end to end: the program offline, every policy", function (
     after(restoreSuiteCloud);
 
     it("has the shipped stacks to check", () => {
-        assert.deepStrictEqual(STACKS, ["dev", "lab-ipv6", "prod", "staging"]);
+        assert.deepStrictEqual(STACKS, ["dev", "lab-ipv6", "private", "prod", "staging"]);
     });
 
     for (const stack of STACKS) {
@@ -147,6 +147,20 @@ describe("policy pack end to end: the program offline, every policy", function (
                 assert.deepStrictEqual(found.filter(([policy]) => policy !== "calico-pools-in-pod-range"), expected);
             });
         }
+
+        it("world-open WireGuard: the program builds it, and the pack lets it through (WireGuard is no administrative port)", async () => {
+            const open = deepMerge(shipped("private"), { "dualstack:gateway": { allowedSourceCidrs: ["0.0.0.0/0", "::/0"] } });
+            const run = await sound(await runProgram("e2e-roaming", open));
+            const rules = run.filter((r) => r.type === "openstack:networking/secGroupRule:SecGroupRule" && /-rule-ipv[46]-wireguard-/.test(r.name));
+            assert.deepStrictEqual(
+                rules.map((r) => [r.name, r.inputs.protocol, r.inputs.portRangeMin, r.inputs.remoteIpPrefix]),
+                [
+                    ["e2e-roaming-gateway-rule-ipv4-wireguard-0.0.0.0/0", "udp", 51820, "0.0.0.0/0"],
+                    ["e2e-roaming-gateway-rule-ipv6-wireguard---/0", "udp", 51820, "::/0"],
+                ],
+            );
+            assert.deepStrictEqual(summary(await runPolicies(policies, stackFromRecorded(run))), []);
+        });
 
         it("world-open SSH: the program builds it (a warning), the pack fails it", async () => {
             const run = await runProgram("e2e-ssh", deepMerge(base, { "dualstack:access": { sshAllowedCidrs: ["0.0.0.0/0"] } }));

@@ -41,6 +41,17 @@ describe("#ranges-disjoint", () => {
         ]);
     });
 
+    it("sees the access gateway's WireGuard client ranges through the Cluster's addressPlan", async () => {
+        const sound = stackArgs([clusterResource("dev", { ...dev, clientRanges: ["10.43.0.0/24", "fd12:3456:789a:c000::/64"] })]);
+        assert.deepStrictEqual(await runStackPolicy(policy, sound), { violations: [] });
+        const args = stackArgs([clusterResource("dev", { ...dev, clientRanges: ["10.11.128.0/24"] })]);
+        assert.deepStrictEqual(messages(await runStackPolicy(policy, args)), [
+            "[range-overlap] dualstack:gateway.clientIPv4Cidr (WireGuard client range 10.11.128.0/24) overlaps dualstack:pods.ipv4Cidr " +
+                "(pod range 10.11.0.0/16). Nodes, pods, services and reserved ranges must be disjoint, or packets are routed to the " +
+                "wrong place. Move dualstack:gateway.clientIPv4Cidr to a free range.",
+        ]);
+    });
+
     it("in a first preview, when addressPlan waits for the ULA ID, reads the Cluster's addressLayout", async () => {
         const bad = { ...dev, families: [{ family: "IPv4" as const, pods: "10.11.0.0/16", services: "10.10.0.0/24" }] };
         const layout = clusterResource("dev", bad);

@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, "..");
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string; main: string };
 
 /** Every public component, as other languages get them. */
-const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Calico", "Cluster", "ClusterApi", "ClusterPki", "Network", "NodePool"];
+const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Calico", "Cluster", "ClusterApi", "ClusterPki", "Gateway", "Network", "NodePool"];
 
 /** Nested types that come from another package's declarations, with that package. */
 const FOREIGN_TYPES: Record<string, string> = { ReleaseStatus: "@pulumi/kubernetes" };
@@ -129,6 +129,7 @@ describe("cross-language schema (pulumi package add)", function () {
             "calico",
             "clusterName",
             "controlPlane",
+            "gateway",
             "installCalico",
             "ipFamilies",
             "kubernetes",
@@ -181,6 +182,11 @@ describe("cross-language schema (pulumi package add)", function () {
             "apiServerUrl",
             "calicoPools",
             "calicoReleaseStatus",
+            "gatewayClientConfigs",
+            "gatewayEndpoint",
+            "gatewayPublicKey",
+            "gatewayVipIPv4",
+            "gatewayVipIPv6",
             "kubeconfig",
             "networkId",
             "nodes",
@@ -239,6 +245,23 @@ describe("cross-language schema (pulumi package add)", function () {
         const token = resource("BootstrapTokenSecret");
         assert.deepStrictEqual(token.requiredInputs, ["tokenId", "tokenSecret"]);
         assert.deepStrictEqual(shape(token.properties.secretName), { type: "string" });
+    });
+
+    it("gives Gateway its inputs (values as Inputs, topology plain) and outputs", () => {
+        const gateway = resource("Gateway");
+        assert.deepStrictEqual(gateway.requiredInputs, ["clientRanges", "clusterName", "flavorName", "networkId", "subnets"]);
+        // What decides which resources exist is plain: the count, the families, the allowed sources.
+        assert.deepStrictEqual(shape(gateway.inputProperties.count), { type: "number", optional: true, plain: true });
+        assert.deepStrictEqual(shape(gateway.inputProperties.subnets), { $ref: ref("GatewaySubnetsArgs"), plain: true });
+        assert.deepStrictEqual(shape(gateway.inputProperties.allowedSourceCidrs), { type: "array", items: { type: "string", plain: true }, optional: true, plain: true });
+        // Values are Inputs: another resource may provide them.
+        assert.deepStrictEqual(shape(gateway.inputProperties.privateKey), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(gateway.inputProperties.listenPort), { type: "number", optional: true });
+        assert.deepStrictEqual(shape(type("GatewayClientRangesArgs").properties.ipv6), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(gateway.inputProperties.peers), { type: "array", items: { $ref: ref("GatewayPeerArgs"), plain: true }, optional: true });
+        assert.deepStrictEqual(type("GatewayPeerArgs").required, ["hostId", "name", "publicKey"]);
+        assert.deepStrictEqual(gateway.required, ["addressesIPv4", "addressesIPv6", "clientConfigs", "endpoint", "instanceIds", "names", "publicKey", "securityGroupId"]);
+        assert.deepStrictEqual(shape(gateway.properties.clientConfigs), { type: "array", items: { $ref: ref("GatewayClientConfig") } });
     });
 
     it("gives Calico and ClusterApi their inputs and outputs, Kubernetes resources by reference", () => {

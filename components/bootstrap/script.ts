@@ -27,18 +27,23 @@ export const NODE_PATHS = {
     aptSource: "/etc/apt/sources.list.d/kubernetes.list",
 } as const;
 
-/** The systemd unit: runs the script until it has succeeded once, also after a reboot. */
-export const BOOTSTRAP_UNIT = `[Unit]
-Description=dualstack node bootstrap (kubeadm init or join)
-Documentation=https://kubernetes.io/docs/reference/setup-tools/kubeadm/
+/**
+ * A systemd unit that runs `script` once the network is up, until it has succeeded once
+ * (it touches `doneMarker`), also after a reboot. Its output goes to the journal and the
+ * console (the cloud's console log).
+ */
+export function runOnceUnit(description: string, documentation: string, script: string, doneMarker: string): string {
+    return `[Unit]
+Description=${description}
+Documentation=${documentation}
 Wants=network-online.target
 After=network-online.target
-ConditionPathExists=!${NODE_PATHS.doneMarker}
+ConditionPathExists=!${doneMarker}
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=${NODE_PATHS.script}
+ExecStart=${script}
 TimeoutStartSec=infinity
 StandardOutput=journal+console
 StandardError=journal+console
@@ -46,6 +51,15 @@ StandardError=journal+console
 [Install]
 WantedBy=multi-user.target
 `;
+}
+
+/** The systemd unit: runs the script until it has succeeded once, also after a reboot. */
+export const BOOTSTRAP_UNIT = runOnceUnit(
+    "dualstack node bootstrap (kubeadm init or join)",
+    "https://kubernetes.io/docs/reference/setup-tools/kubeadm/",
+    NODE_PATHS.script,
+    NODE_PATHS.doneMarker,
+);
 
 /**
  * The bootstrap script. Steps, in order: swap off, kernel modules, accept_ra on the node

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
-import { AddressPlan, familyPlan, nodeSubnet } from "../addressing/plan";
+import { AddressPlan, clientRange, familyPlan, nodeSubnet } from "../addressing/plan";
 import { checkRangeChanges, rangesFingerprint } from "../addressing/rules/changes";
 import { PlanSummary, summarizePlan } from "../addressing/summary";
 import { planAddresses, usesUla } from "../addressing/validate";
@@ -19,6 +19,7 @@ import { CONFIG_SCHEMA } from "../config/schema";
 import { ClusterConfig } from "../config/types";
 import { Calico, CalicoFamilyArgs, CalicoIpPool } from "../calico";
 import { ApiEndpoint } from "../endpoint";
+import { Gateway, GatewayClientConfig } from "../gateway";
 import { ClusterApi } from "../kubernetes";
 import { NodePool } from "../machines";
 import { Network } from "../network";
@@ -174,6 +175,16 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly calicoPools?: pulumi.Output<CalicoIpPool[]>;
     /** The tigera-operator Helm release's status. */
     public readonly calicoReleaseStatus?: pulumi.Output<kubernetes.types.output.helm.v3.ReleaseStatus>;
+    /** The access gateways' WireGuard public key (with a `gateway` section). */
+    public readonly gatewayPublicKey?: pulumi.Output<string>;
+    /** Where WireGuard peers connect, `host:port` (with a `gateway` section). */
+    public readonly gatewayEndpoint?: pulumi.Output<string>;
+    /** The access gateways' IPv4 VIP in the node subnet. */
+    public readonly gatewayVipIPv4?: pulumi.Output<string>;
+    /** The access gateways' IPv6 VIP in the node subnet. */
+    public readonly gatewayVipIPv6?: pulumi.Output<string>;
+    /** Each peer's WireGuard configuration, without its private key. */
+    public readonly gatewayClientConfigs?: pulumi.Output<GatewayClientConfig[]>;
 
     constructor(name: string, args: ClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const design = designCluster(name, args);
@@ -191,6 +202,11 @@ export class Cluster extends pulumi.ComponentResource {
         this.networkId = out.networkId;
         this.calicoPools = out.calicoPools;
         this.calicoReleaseStatus = out.calicoReleaseStatus;
+        this.gatewayPublicKey = out.gateway?.publicKey;
+        this.gatewayEndpoint = out.gateway?.endpoint;
+        this.gatewayVipIPv4 = out.gateway?.vipAddressIPv4;
+        this.gatewayVipIPv6 = out.gateway?.vipAddressIPv6;
+        this.gatewayClientConfigs = out.gateway?.clientConfigs;
         this.registerOutputs({
             addressPlan: out.addressPlan,
             addressLayout: out.addressLayout,
@@ -203,6 +219,11 @@ export class Cluster extends pulumi.ComponentResource {
             networkId: out.networkId,
             calicoPools: out.calicoPools,
             calicoReleaseStatus: out.calicoReleaseStatus,
+            gatewayPublicKey: this.gatewayPublicKey,
+            gatewayEndpoint: this.gatewayEndpoint,
+            gatewayVipIPv4: this.gatewayVipIPv4,
+            gatewayVipIPv6: this.gatewayVipIPv6,
+            gatewayClientConfigs: this.gatewayClientConfigs,
         });
     }
 }
@@ -225,6 +246,7 @@ export interface ClusterOutputs {
     readonly endpoint: ApiEndpoint;
     readonly controlPlane: NodePool;
     readonly workerPools: NodePool[];
+    readonly gateway?: Gateway;
 }
 
 /** Create the cluster's children under `parent`. */
@@ -260,6 +282,10 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     const nodeFamilies = shape.nodeSubnets.map((s) => s.family);
     const rangeOf = (pick: (p: AddressPlan) => string | undefined) => plan.apply((p) => pick(p) as string);
 
+    // The access gateway's WireGuard client ranges: SSH and the API are open to them.
+    const clientFamilies = (shape.gateway?.clientRanges ?? []).map((r) => r.cidr.family);
+    const gatewayClientRanges = nodeFamilyArgs(clientFamilies, (family) => rangeOf((p) => clientRange(p, family)?.cidr.text));
+
     const podRanges: PodRangesArgs = nodeFamilyArgs(shape.ipFamilies, (family) => ({
         cidr: rangeOf((p) => familyPlan(p, family)?.pods.cidr.text),
         encapsulation: familyPlan(shape, family)?.calico.encapsulation,
@@ -282,6 +308,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             existingRouterName: config.network.existingRouter,
             dnsNameservers: [...config.network.dnsNameservers],
             access: { apiAllowedCidrs: [...config.access.apiAllowedCidrs], sshAllowedCidrs: [...config.access.sshAllowedCidrs] },
+            gatewayClientRanges,
         },
         opts,
     );
@@ -305,6 +332,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
             dnsName: config.controlPlane.endpoint,
             apiAllowedCidrs: [...config.access.apiAllowedCidrs],
+            gatewayClientRanges,
             // Not controlPlane.availabilityZone: that is Nova's; Octavia's zones are its own objects.
         },
         opts,
@@ -389,6 +417,8 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
                 opts,
             ),
     );
+
+    const gateway = config.gateway === undefined ? undefined : createAccessGateway(name, design, network, gatewayClientRanges, parent);
 
     const primary = shape.ipFamilies[0];
     const ownAddress = (family: IpFamily) => (family === "IPv4" ? controlPlane.addressesIPv4 : controlPlane.addressesIPv6).apply((a) => a[0]);
@@ -494,7 +524,63 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         endpoint,
         controlPlane,
         workerPools,
+        gateway,
     };
+}
+
+/**
+ * The access gateway of the `gateway` section. A private key that this run cannot read (an
+ * encrypted stack-file value, which only the engine decrypts: `dualstack plan`) is replaced
+ * by a generated one, with a warning.
+ */
+function createAccessGateway(
+    name: string,
+    design: ClusterDesign,
+    network: Network,
+    clientRanges: { ipv4?: pulumi.Input<string>; ipv6?: pulumi.Input<string> },
+    parent: pulumi.Resource,
+): Gateway {
+    const { config, shape, clusterName } = design;
+    const gateway = config.gateway as NonNullable<ClusterConfig["gateway"]>;
+    if (gateway.privateKey?.kind === "encrypted") {
+        pulumi.log.warn(
+            formatFinding({
+                rule: "secret-not-readable",
+                severity: "warning",
+                path: keys.gatewayPrivateKey,
+                message:
+                    `${keys.gatewayPrivateKey} is encrypted in the configuration this run reads, and only the Pulumi engine decrypts ` +
+                    `it; this run uses a generated key instead, so the gateway public key it shows is not your key's.`,
+            }),
+            parent,
+        );
+    }
+    const nodeFamilies = shape.nodeSubnets.map((s) => s.family);
+    const subnets = { ipv4: { id: network.subnetIdIPv4, cidr: network.subnetCidrIPv4 }, ipv6: { id: network.subnetIdIPv6, cidr: network.subnetCidrIPv6 } };
+    return new Gateway(
+        `${name}-gateway`,
+        {
+            clusterName,
+            count: gateway.count,
+            flavorName: gateway.flavor as string,
+            imageName: gateway.image,
+            keyPairName: config.access.sshKeyName,
+            networkId: network.networkId,
+            subnets: nodeFamilyArgs(nodeFamilies, (family) => {
+                const subnet = subnets[familyFacts(family).lowerSuffix];
+                return { subnetId: subnet.id as pulumi.Output<string>, cidr: subnet.cidr as pulumi.Output<string> };
+            }),
+            routerId: network.routerId,
+            clientRanges,
+            peers: gateway.peers.map((p) => ({ ...p })),
+            listenPort: gateway.listenPort,
+            allowedSourceCidrs: [...gateway.allowedSourceCidrs],
+            privateKey: gateway.privateKey?.kind === "value" ? pulumi.secret(gateway.privateKey.text) : undefined,
+            // Floating IPs are IPv4: without IPv4 on the nodes, peers connect to the IPv6 VIP.
+            externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
+        },
+        { parent },
+    );
 }
 
 /** Every key of the configuration schema is an argument (checked by a test). */

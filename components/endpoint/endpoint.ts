@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, warning } from "../addressing/findings";
 import { checkCidr } from "../addressing/rules/cidr";
-import { argMissing, checkInteger, checkName, checkOneOf, ofFamily, portAddress, presentFamilies, throwOnArgErrors } from "../network/args";
+import { argMissing, checkCidrInput, checkInteger, checkName, checkOneOf, ofFamily, portAddress, presentFamilies, throwOnArgErrors } from "../network/args";
 import { clusterTag } from "../network/network";
 import { API_PORT } from "../network/rules";
 import { ApiEndpointArgs } from "./types";
@@ -78,6 +78,12 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
         if (list !== undefined && !list.includes(checked.cidr.text)) list.push(checked.cidr.text);
     });
 
+    for (const [family, cidr] of presentFamilies(args.gatewayClientRanges)) {
+        const path = `gatewayClientRanges.${familyFacts(family).lowerSuffix}`;
+        if (typeof cidr === "string") findings.push(...checkCidrInput(cidr, family, path, `${COMPONENT} "${name}"`).findings);
+        if (!nodeFamilies.includes(family)) findings.push(argMissing(`subnets.${familyFacts(family).lowerSuffix}`, `${path} is set, so the endpoint needs the ${family} node subnet.`));
+    }
+
     const floatingIp = args.externalNetworkName !== undefined && nodeFamilies.includes("IPv4");
     if (args.externalNetworkName !== undefined && !floatingIp && nodeFamilies.length > 0) {
         findings.push(
@@ -114,6 +120,11 @@ interface FamilyBalancer {
 export interface ApiEndpointOutputs {
     readonly floatingIp?: openstack.networking.FloatingIp;
     readonly balancers: FamilyBalancer[];
+}
+
+/** The values that are set. */
+function present<T>(values: ReadonlyArray<T | undefined>): T[] {
+    return values.filter((v): v is T => v !== undefined);
 }
 
 /** Create the endpoint's resources under `parent`. */
@@ -168,7 +179,9 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
                     protocolPort: API_PORT,
                     // Amphorae connect to the members from their own address, so the member
                     // security groups cannot tell clients apart: the listener filters.
-                    allowedCidrs: layout.ovn ? undefined : [...(layout.allowedCidrs.get(family) ?? []), subnet.cidr],
+                    allowedCidrs: layout.ovn
+                        ? undefined
+                        : [...(layout.allowedCidrs.get(family) ?? []), subnet.cidr, ...present([ofFamily(args.gatewayClientRanges, family)])],
                     timeoutClientData: layout.ovn ? undefined : idleMs,
                     timeoutMemberData: layout.ovn ? undefined : idleMs,
                     tags,

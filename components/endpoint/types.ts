@@ -23,6 +23,14 @@ export interface ApiEndpointSubnetsArgs {
     ipv6?: ApiEndpointSubnetArgs;
 }
 
+/** WireGuard client ranges per family. */
+export interface ApiEndpointClientRangesArgs {
+    /** IPv4 client range. */
+    ipv4?: pulumi.Input<string>;
+    /** IPv6 client range (may be an Output). */
+    ipv6?: pulumi.Input<string>;
+}
+
 /** Arguments of the ApiEndpoint component. */
 export interface ApiEndpointArgs {
     /** The cluster's name: the `dualstack-cluster` tag and OpenStack names. A lower-case DNS label. */
@@ -58,6 +66,11 @@ export interface ApiEndpointArgs {
      * (`allowed_cidrs`): these ranges of its family plus the node subnet.
      */
     apiAllowedCidrs?: string[];
+    /**
+     * The WireGuard client ranges of an access gateway, per family: each listener allows its
+     * family's range too, so peers reach the API through the load balancer.
+     */
+    gatewayClientRanges?: ApiEndpointClientRangesArgs;
     /**
      * Octavia provider (`amphora`, `ovn`, or another your cloud offers); default: the cloud's
      * default. With `ovn`: SOURCE_IP_PORT balancing, no listener `allowed_cidrs` and no

@@ -43,6 +43,8 @@ export interface NetworkLayout {
     readonly nodeFamilies: IpFamily[];
     readonly subnets: SubnetLayout[];
     readonly podRanges: PodRangeLayout[];
+    /** The access gateway's WireGuard client ranges (checked), by family. */
+    readonly clientRanges: Array<{ readonly family: IpFamily; readonly cidr: pulumi.Input<string> }>;
     readonly rules: RuleSpec[];
     /** Warnings to log (errors were thrown). */
     readonly warnings: Finding[];
@@ -161,8 +163,17 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
         const parsed = typeof text === "string" ? parseCidr(text) : undefined;
         if (parsed?.ok) labeled.push({ cidr: parsed.cidr, label: { key, role } });
     };
+    const clientRanges = presentFamilies(args.gatewayClientRanges).map(([family, cidr]) => {
+        const path = `gatewayClientRanges.${familyFacts(family).lowerSuffix}`;
+        if (!nodeFamilies.includes(family)) findings.push(argMissing(subnetPath(family, "cidr"), `${path} is set, so the nodes need an ${family} subnet to reach its peers.`));
+        const checked = checkCidrInput(cidr, family, path, `${COMPONENT} "${name}"`);
+        findings.push(...checked.findings);
+        return { family, cidr: checked.value };
+    });
+
     for (const s of subnets) label(s.cidr, subnetPath(s.family, "cidr"), "nodes");
     for (const p of podRanges) label(p.cidr, podPath(p.family, "cidr"), "pods");
+    for (const c of clientRanges) label(c.cidr, `gatewayClientRanges.${familyFacts(c.family).lowerSuffix}`, "clients");
     if (!findings.some((f) => f.severity === "error")) findings.push(...checkDisjoint(labeled));
 
     const access = args.access ?? {};
@@ -201,6 +212,7 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
         bgp,
         apiAllowedCidrs: access.apiAllowedCidrs ?? [],
         sshAllowedCidrs: access.sshAllowedCidrs ?? [],
+        gatewayClientFamilies: clientRanges.map((c) => c.family),
     });
-    return { nodeFamilies, subnets, podRanges, rules, warnings: findings };
+    return { nodeFamilies, subnets, podRanges, clientRanges, rules, warnings: findings };
 }

@@ -82,26 +82,53 @@ function createSubnet(
     );
 }
 
-/** Resolve a rule's remote to the provider's inputs. */
-function remoteOf(
-    rule: RuleSpec,
-    membersGroupId: pulumi.Input<string>,
-    subnetCidrs: PerFamily<pulumi.Output<string>>,
-    layout: NetworkLayout,
+/** Where the ranges a rule's remote names come from. */
+export interface RuleRemotes {
+    /** The group `members` means. */
+    readonly membersGroupId: pulumi.Input<string>;
+    readonly nodeSubnets: PerFamily<pulumi.Input<string>>;
+    readonly podRanges?: PerFamily<pulumi.Input<string>>;
+    readonly clientRanges?: PerFamily<pulumi.Input<string>>;
+}
+
+/** A rule's remote as the provider's inputs. */
+export function remoteOf(
+    rule: Pick<RuleSpec, "ethertype" | "remote">,
+    remotes: RuleRemotes,
 ): { remoteGroupId?: pulumi.Input<string>; remoteIpPrefix?: pulumi.Input<string> } {
     const lower = familyFacts(rule.ethertype).lowerSuffix;
     switch (rule.remote.kind) {
         case "members":
-            return { remoteGroupId: membersGroupId };
+            return { remoteGroupId: remotes.membersGroupId };
         case "nodeSubnet":
-            return { remoteIpPrefix: subnetCidrs[lower] };
+            return { remoteIpPrefix: remotes.nodeSubnets[lower] };
         case "podRange":
-            return { remoteIpPrefix: layout.podRanges.find((p) => p.family === rule.ethertype)?.cidr };
+            return { remoteIpPrefix: remotes.podRanges?.[lower] };
+        case "clientRange":
+            return { remoteIpPrefix: remotes.clientRanges?.[lower] };
         case "cidr":
             return { remoteIpPrefix: rule.remote.cidr };
         case "any":
             return {};
     }
+}
+
+/** The provider's arguments of one rule in a group. */
+export function secGroupRuleArgs(
+    rule: Omit<RuleSpec, "group" | "key">,
+    securityGroupId: pulumi.Input<string>,
+    remotes: RuleRemotes,
+): openstack.networking.SecGroupRuleArgs {
+    return {
+        securityGroupId,
+        direction: rule.direction,
+        ethertype: familyFacts(rule.ethertype).ethertype,
+        protocol: rule.protocol,
+        portRangeMin: rule.portRangeMin,
+        portRangeMax: rule.portRangeMax,
+        description: rule.description,
+        ...remoteOf(rule, remotes),
+    };
 }
 
 /**
@@ -153,21 +180,14 @@ export function createNetwork(name: string, args: NetworkArgs, layout: NetworkLa
     }
 
     const subnetCidrs = perFamily([...subnets].map(([family, subnet]) => [family, subnet.cidr] as const));
+    const remotes: RuleRemotes = {
+        membersGroupId: groups.nodes.id,
+        nodeSubnets: subnetCidrs,
+        podRanges: perFamily(layout.podRanges.map((p) => [p.family, p.cidr] as const)),
+        clientRanges: perFamily(layout.clientRanges.map((r) => [r.family, r.cidr] as const)),
+    };
     for (const rule of layout.rules) {
-        new openstack.networking.SecGroupRule(
-            `${name}-${GROUP_NAMES[rule.group]}-${rule.key}`,
-            {
-                securityGroupId: groups[rule.group].id,
-                direction: rule.direction,
-                ethertype: familyFacts(rule.ethertype).ethertype,
-                protocol: rule.protocol,
-                portRangeMin: rule.portRangeMin,
-                portRangeMax: rule.portRangeMax,
-                description: rule.description,
-                ...remoteOf(rule, groups.nodes.id, subnetCidrs, layout),
-            },
-            opts,
-        );
+        new openstack.networking.SecGroupRule(`${name}-${GROUP_NAMES[rule.group]}-${rule.key}`, secGroupRuleArgs(rule, groups[rule.group].id, remotes), opts);
     }
 
     return {

@@ -19,6 +19,8 @@ export type RuleRemote =
     | { readonly kind: "nodeSubnet" }
     /** The pod range of the rule's family (its CIDR may only be known at deployment). */
     | { readonly kind: "podRange" }
+    /** The access gateway's WireGuard client range of the rule's family (may only be known at deployment). */
+    | { readonly kind: "clientRange" }
     /** A fixed range of the rule's family. */
     | { readonly kind: "cidr"; readonly cidr: string }
     /** Anywhere (no remote prefix): used for egress only. */
@@ -64,6 +66,8 @@ export interface SecurityGroupRuleInput {
     readonly apiAllowedCidrs: readonly string[];
     /** Ranges allowed to reach SSH (22), either family, valid CIDRs. */
     readonly sshAllowedCidrs: readonly string[];
+    /** Families with an access gateway's WireGuard client range: its peers reach SSH and the API. */
+    readonly gatewayClientFamilies?: readonly IpFamily[];
 }
 
 /** The Kubernetes API port. */
@@ -83,7 +87,7 @@ export function cidrSlug(text: string): string {
 }
 
 /** The canonical ranges of one family from a list, deduplicated, in the order given. */
-function rangesOf(family: IpFamily, list: readonly string[]): string[] {
+export function rangesOf(family: IpFamily, list: readonly string[]): string[] {
     const out: string[] = [];
     for (const text of list) {
         const parsed = parseCidr(text);
@@ -102,7 +106,8 @@ function rangesOf(family: IpFamily, list: readonly string[]): string[] {
  * family: BGP between members when BGP is on; IP-in-IP or VXLAN between members when the
  * pool is encapsulated that way; everything from the pod range when pod packets travel
  * unencapsulated (None, *CrossSubnet). Control plane: 6443 from the node subnet (load
- * balancer amphorae, kubelets) and from the allowed API ranges. Nothing else is open to
+ * balancer amphorae, kubelets) and from the allowed API ranges. With an access gateway, SSH
+ * and the API also from its WireGuard client range of each family. Nothing else is open to
  * anywhere; a range of a family only ever lands in a rule of that family.
  */
 export function securityGroupRules(input: SecurityGroupRuleInput): RuleSpec[] {
@@ -195,6 +200,19 @@ export function securityGroupRules(input: SecurityGroupRuleInput): RuleSpec[] {
                 description: `SSH from ${range} (allowed SSH range)`,
             });
         }
+        const clients = input.gatewayClientFamilies?.includes(family) === true;
+        if (clients) {
+            rules.push({
+                group: "nodes",
+                key: `${f}-ssh-wireguard-clients`,
+                ...ingress,
+                protocol: "tcp",
+                portRangeMin: SSH_PORT,
+                portRangeMax: SSH_PORT,
+                remote: { kind: "clientRange" },
+                description: `SSH from the access gateway's WireGuard clients (${family})`,
+            });
+        }
         rules.push({
             group: "nodes",
             key: `${f}-egress`,
@@ -213,6 +231,18 @@ export function securityGroupRules(input: SecurityGroupRuleInput): RuleSpec[] {
             remote: { kind: "nodeSubnet" },
             description: `Kubernetes API from the node subnet (kubelets, load-balancer amphorae and health checks)`,
         });
+        if (clients) {
+            rules.push({
+                group: "controlPlane",
+                key: `${f}-api-wireguard-clients`,
+                ...ingress,
+                protocol: "tcp",
+                portRangeMin: API_PORT,
+                portRangeMax: API_PORT,
+                remote: { kind: "clientRange" },
+                description: `Kubernetes API from the access gateway's WireGuard clients (${family})`,
+            });
+        }
         for (const range of rangesOf(family, input.apiAllowedCidrs)) {
             rules.push({
                 group: "controlPlane",

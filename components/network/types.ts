@@ -107,4 +107,18 @@ export interface NetworkArgs {
     dnsNameservers?: string[];
     /** API and SSH access from outside the cluster. */
     access?: NetworkAccessArgs;
+    /**
+     * The WireGuard client ranges of an access gateway (Gateway component), per family: each
+     * gets SSH (22) on every node and the API (6443) on the control planes. A family needs a
+     * node subnet.
+     */
+    gatewayClientRanges?: NetworkGatewayClientRangesArgs;
+}
+
+/** WireGuard client ranges per family. */
+export interface NetworkGatewayClientRangesArgs {
+    /** IPv4 client range. */
+    ipv4?: pulumi.Input<string>;
+    /** IPv6 client range (may be an Output: a range of the stack's ULA /48). */
+    ipv6?: pulumi.Input<string>;
 }

@@ -284,6 +284,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             }
             case "random:index/randomId:RandomId":
                 return this.randomId(name, Number(inputs.byteLength ?? 8));
+            case "random:index/randomBytes:RandomBytes":
+                return this.randomBytes(name, Number(inputs.length ?? 32));
             case "random:index/randomString:RandomString":
             case "random:index/randomPassword:RandomPassword":
                 return { result: this.randomString(name, inputs) };
@@ -401,6 +403,14 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             b64Url: bytes.toString("base64url"),
             dec: BigInt(`0x${bytes.toString("hex") || "0"}`).toString(),
         };
+    }
+
+    /** Deterministic bytes of any length (secret outputs base64 and hex, as the provider declares them). */
+    private randomBytes(name: string, length: number): Record<string, unknown> {
+        const blocks: Buffer[] = [this.seed(name)];
+        while (blocks.length * 32 < length) blocks.push(crypto.createHash("sha256").update(blocks[blocks.length - 1]).digest());
+        const bytes = Buffer.concat(blocks).subarray(0, length);
+        return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
 
     private randomString(name: string, inputs: Record<string, unknown>): string {

@@ -1,10 +1,18 @@
 /**
  * Keeping secrets out of what the offline plan prints or writes: every PEM block, every
- * value that was secret in the run, and the base64 forms of those values.
+ * WireGuard `PrivateKey =` line, every value that was secret in the run, and the base64 forms
+ * of those values.
  */
 import { RecordedResource } from "./cloud";
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/**
+ * A WireGuard private key in a configuration file (wg(8): `PrivateKey = <base64 of 32 bytes>`).
+ * The gateways' key is derived from random bytes (clamped), so it is not itself a recorded
+ * secret value: it is recognised by where it stands.
+ */
+const WIREGUARD_PRIVATE_KEY = /(PrivateKey\s*=\s*)[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g;
 
 /** Strings inside a value (nested objects and lists included). */
 function stringsIn(value: unknown, into: Set<string>): void {
@@ -31,7 +39,9 @@ export function secretValues(resources: readonly RecordedResource[], extra: read
 
 /** Replace PEM blocks and secret values (and their base64 forms) in a text. */
 export function redact(text: string, secrets: readonly string[]): string {
-    let out = text.replace(PEM_BLOCK, (_m, label: string) => `[redacted ${label.toLowerCase()}]`);
+    let out = text
+        .replace(PEM_BLOCK, (_m, label: string) => `[redacted ${label.toLowerCase()}]`)
+        .replace(WIREGUARD_PRIVATE_KEY, "$1[redacted wireguard private key]");
     const forms = new Set<string>();
     for (const secret of secrets) {
         forms.add(secret);

@@ -29,6 +29,8 @@ export interface PlanSpec {
     readonly nodeSubnets?: ReadonlyArray<{ readonly family: IpFamily; readonly cidr?: string; readonly prefixLength?: number; readonly source?: string }>;
     readonly reserved?: readonly string[];
     readonly ula?: PlanSummary["ula"];
+    /** WireGuard client ranges of an access gateway. */
+    readonly clientRanges?: readonly string[];
 }
 
 /** A PlanSummary with the given ranges, keyed as the configuration keys name them. */
@@ -71,6 +73,19 @@ export function planSummary(spec: PlanSpec): PlanSummary {
         controlPlaneCount: 1,
         nodeCount: 3,
         maxNodes: 100,
+        ...(spec.clientRanges === undefined
+            ? {}
+            : {
+                  gateway: {
+                      count: 2,
+                      listenPort: 51820,
+                      clientRanges: spec.clientRanges.map((cidr) => {
+                          const family: IpFamily = cidr.includes(":") ? "IPv6" : "IPv4";
+                          return { family, cidr, key: keys.gatewayClientCidr(family), source: "config", tunnelAddress: "" };
+                      }),
+                      peers: [],
+                  },
+              }),
     };
 }
 

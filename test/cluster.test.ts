@@ -204,6 +204,71 @@ describe("Cluster (the program, offline)", () => {
         });
     });
 
+    describe("with an access gateway (stacks/Pulumi.private.yaml)", () => {
+        it("builds a Gateway, opens SSH and the API to the client ranges, and exports the public key, endpoint, VIPs and peers' templates", async () => {
+            const run = await runProgram("private", shipped("private"));
+            assert.deepStrictEqual(run.errors, []);
+            const resources = run.cloud.resources;
+            assert.ok(children(resources, "private").includes("dualstack:index:Gateway private-gateway"));
+            const rules = byName(resources, "openstack:networking/secGroupRule:SecGroupRule");
+            const plan = run.outputs.addressPlan as PlanSummary;
+            const [clientsIPv4, clientsIPv6] = (plan.gateway?.clientRanges ?? []).map((r) => r.cidr);
+            assert.deepStrictEqual([clientsIPv4, clientsIPv6.endsWith(":c000::/64")], ["10.43.0.0/24", true]);
+            for (const [name, port, remote] of [
+                ["private-nodes-ipv4-ssh-wireguard-clients", 22, clientsIPv4],
+                ["private-nodes-ipv6-ssh-wireguard-clients", 22, clientsIPv6],
+                ["private-control-plane-ipv4-api-wireguard-clients", 6443, clientsIPv4],
+                ["private-control-plane-ipv6-api-wireguard-clients", 6443, clientsIPv6],
+            ] as const) {
+                const rule = rules.get(name);
+                assert.deepStrictEqual([rule?.inputs.protocol, rule?.inputs.portRangeMin, rule?.inputs.remoteIpPrefix], ["tcp", port, remote], name);
+            }
+            const vip4 = resources.find((r) => r.name === "private-gateway-vip-ipv4")?.outputs.allFixedIps as string[];
+            assert.deepStrictEqual(
+                [run.outputs.gatewayVipIPv4, run.outputs.gatewayEndpoint],
+                [vip4[0], `${resources.find((r) => r.name === "private-gateway-fip")?.outputs.address}:51820`],
+            );
+            assert.match(String(run.outputs.gatewayPublicKey), /^[A-Za-z0-9+/]{43}=$/);
+            assert.deepStrictEqual([...run.secretOutputs].filter((k) => k.startsWith("gateway")), []);
+            const configs = run.outputs.gatewayClientConfigs as Array<{ name: string; config: string }>;
+            assert.deepStrictEqual(configs.map((c) => c.name), ["alice-laptop", "ci-runner"]);
+            assert.match(configs[0].config, /^Address = 10\.43\.0\.10\/32, [0-9a-f:]+:c000::a\/128$/m);
+        });
+
+        it("the nodes accept the gateway's Route Information up to the IPv6 client range's length", async () => {
+            const run = await runProgram("private", shipped("private"));
+            const worker = run.cloud.resources.find((r) => r.type === INSTANCE && r.name === "private-workers-0") as RecordedResource;
+            const env = (parse(decodeUserData(worker.inputs.userData as string)) as { write_files: Array<{ path: string; content: string }> }).write_files.find(
+                (f) => f.path === "/etc/dualstack/bootstrap.env",
+            );
+            assert.match(String(env?.content), /^ROUTE_INFORMATION_MAX_PLEN='64'$/m);
+            const dev = await runProgram("dev", shipped("dev"));
+            const devWorker = dev.cloud.resources.find((r) => r.type === INSTANCE && r.name === "dev-workers-0") as RecordedResource;
+            assert.match(decodeUserData(devWorker.inputs.userData as string), /ROUTE_INFORMATION_MAX_PLEN=''/);
+        });
+
+        it("behind a load balancer, each API listener admits its family's client range", async () => {
+            const run = await runProgram("private-lb", deepMerge(shipped("private"), { "dualstack:controlPlane": { count: 3 } }));
+            assert.deepStrictEqual(run.errors, []);
+            const listeners = byName(run.cloud.resources, "openstack:loadbalancer/listener:Listener");
+            const plan = run.outputs.addressPlan as PlanSummary;
+            const clients = (plan.gateway?.clientRanges ?? []).map((r) => r.cidr);
+            assert.deepStrictEqual(listeners.get("private-lb-listener-ipv4")?.inputs.allowedCidrs, ["203.0.113.0/24", "10.40.0.0/22", clients[0]]);
+            assert.deepStrictEqual(listeners.get("private-lb-listener-ipv6")?.inputs.allowedCidrs, [plan.nodeSubnets[1].cidr, clients[1]]);
+        });
+
+        it("a private key this run cannot read (encrypted in the stack file) is replaced by a generated one, with a warning", async () => {
+            const config = deepMerge(shipped("private"), { "dualstack:gateway": { privateKey: { secure: "v1:encrypted" } } });
+            const run = await runProgram("private-encrypted", config);
+            assert.deepStrictEqual(run.errors, []);
+            assert.ok(run.cloud.resources.some((r) => r.name === "private-encrypted-gateway-wireguard-key"));
+            assert.ok(
+                run.logs.some((l) => l.includes("dualstack:gateway.privateKey (secret-not-readable): dualstack:gateway.privateKey is encrypted in the configuration")),
+                run.logs.join("\n"),
+            );
+        });
+    });
+
     it("Calico gets the plan's pools in family order and detects node addresses in the node subnets", async () => {
         for (const stack of ["dev", "staging", "lab-ipv6"]) {
             const run = await runProgram(stack, shipped(stack));

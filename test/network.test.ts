@@ -262,6 +262,24 @@ describe("Network", () => {
         assert.ok(deps.some((d) => d.endsWith("::n-deps-router-ipv4")), deps.join("\n"));
     });
 
+    it("an access gateway's client ranges: SSH on every node and the API on the control planes, per family", async () => {
+        new Network("n-clients", dualStack({ gatewayClientRanges: { ipv4: "10.43.0.0/24", ipv6: pulumi.output("fd00:1:2:c000::/64") } }));
+        await settle();
+        assert.deepStrictEqual(
+            ruleLines("n-clients").filter((l) => l.includes("wireguard")),
+            [
+                "n-clients-control-plane-ipv4-api-wireguard-clients: ingress IPv4 tcp 6443 10.43.0.0/24",
+                "n-clients-control-plane-ipv6-api-wireguard-clients: ingress IPv6 tcp 6443 fd00:1:2:c000::/64",
+                "n-clients-nodes-ipv4-ssh-wireguard-clients: ingress IPv4 tcp 22 10.43.0.0/24",
+                "n-clients-nodes-ipv6-ssh-wireguard-clients: ingress IPv6 tcp 22 fd00:1:2:c000::/64",
+            ],
+        );
+        assert.strictEqual(
+            cloud.named("n-clients-nodes-ipv4-ssh-wireguard-clients", RULE).inputs.description,
+            "SSH from the access gateway's WireGuard clients (IPv4)",
+        );
+    });
+
     it("warns about allowed ranges no rule can use and about world-open access, and still creates the rules it can", () => {
         const layout = planNetwork(
             "n-warn",
@@ -372,6 +390,14 @@ describe("Network", () => {
             expectInvalid(() => new Network("n-bad15", dualStack({ dnsNameservers: ["dns.example.org"] })), "dns-nameserver-invalid", "dnsNameservers[0]"));
         it("a cluster name that cannot be a host name", () =>
             expectInvalid(() => new Network("n-bad16", dualStack({ clusterName: "Demo_1" })), "arg-invalid", 'clusterName is "Demo_1"'));
+        it("a client range overlapping the node subnet, or of a family without a subnet", async () => {
+            await expectInvalid(() => new Network("n-bad-clients", dualStack({ gatewayClientRanges: { ipv4: "10.0.1.0/24" } })), "range-overlap", "gatewayClientRanges.ipv4 (WireGuard client range 10.0.1.0/24)");
+            await expectInvalid(
+                () => new Network("n-bad-clients6", dualStack({ subnets: { ipv4: { cidr: "10.0.0.0/22" } }, podRanges: { ipv4: { cidr: "10.244.0.0/16" } }, gatewayClientRanges: { ipv6: "fd00:9::/64" } })),
+                "arg-missing",
+                "gatewayClientRanges.ipv6 is set, so the nodes need an IPv6 subnet to reach its peers.",
+            );
+        });
         it("names the component and lists every error at once", async () => {
             assert.throws(
                 () => new Network("n-bad17", dualStack({ clusterName: "X", calicoBgp: false })),

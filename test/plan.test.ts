@@ -8,11 +8,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Finding } from "../components/addressing";
 import { readStackFile } from "../components/config";
-import { restoreSuiteCloud } from "./support/offline";
+import { clampPrivateKey } from "../components/gateway";
+import { restoreSuiteCloud, runProgram } from "./support/offline";
 import { runBin, runCli, tempDir, writeStack } from "./support/cli";
 import { BASE_CONFIG, deepMerge } from "./support/stacks";
 
-const STACKS = ["dev", "staging", "prod", "lab-ipv6"];
+const STACKS = ["dev", "staging", "prod", "lab-ipv6", "private"];
 const PEM = /-----BEGIN /;
 
 /** Every file under a directory, relative paths. */
@@ -64,6 +65,31 @@ describe("dualstack plan", () => {
             assert.strictEqual(caKey?.content, "[redacted rsa private key]\n");
         });
     }
+
+    it("private: the gateway's artefacts (WireGuard, keepalived, radvd, each peer's template), and its private key nowhere in clear", async () => {
+        const out = path.join(dir, "private-gateway");
+        const result = await runCli(["plan", "--stack", "private", "--out", out, "--json"]);
+        assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+        const written = filesUnder(out).sort();
+        assert.deepStrictEqual(
+            written.filter((f) => f.startsWith("gateway")),
+            ["cloud-init.yaml", "keepalived.conf", "peers/alice-laptop.conf", "peers/ci-runner.conf", "radvd.conf", "wg0.conf"].map((f) => path.join("gateway", f)),
+        );
+        // The key this run generated: the same stack's offline run makes the same random bytes.
+        const run = await runProgram("private", readStackFile("stacks/Pulumi.private.yaml").config);
+        const bytes = run.cloud.resources.find((r) => r.name === "private-gateway-wireguard-key");
+        const privateKey = clampPrivateKey(String(bytes?.outputs.base64));
+        const texts = [result.stdout, (await runCli(["plan", "--stack", "private"])).stdout, ...written.map((f) => fs.readFileSync(path.join(out, f), "utf8"))];
+        for (const text of texts) {
+            assert.ok(!text.includes(privateKey), "the WireGuard private key in clear");
+            assert.ok(!text.includes(Buffer.from(privateKey).toString("base64")), "the WireGuard private key, base64");
+        }
+        assert.match(fs.readFileSync(path.join(out, "gateway", "wg0.conf"), "utf8"), /^PrivateKey = \[redacted wireguard private key\]$/m);
+        const report = JSON.parse(result.stdout) as { outputs: Record<string, unknown>; resources: Array<{ name: string; inputs: Record<string, unknown> }> };
+        assert.strictEqual(report.resources.find((r) => r.name === "private-gateway-0")?.inputs.userData, "[secret]");
+        assert.match(String(report.outputs.gatewayPublicKey), /^[A-Za-z0-9+/]{43}=$/);
+        assert.match(fs.readFileSync(path.join(out, "gateway", "peers", "alice-laptop.conf"), "utf8"), new RegExp(`^PublicKey = ${String(report.outputs.gatewayPublicKey).replace(/[+/]/g, "\\$&")}$`, "m"));
+    });
 
     it("the table and Markdown formats render the same sections", async () => {
         const table = await runCli(["plan", "--stack", "staging"]);

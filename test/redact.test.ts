@@ -17,4 +17,20 @@ describe("redaction", () => {
         assert.strictEqual(redacted, "token: abcdef.[secret]\nkey-data: [secret]\n[redacted ec private key]\n\ncert:\n[redacted certificate]\naddress: 10.0.0.5");
         assert.ok(!redacted.includes("BEGIN") && !redacted.includes(tokenValue));
     });
+
+    it("removes every WireGuard PrivateKey (a key derived from secret bytes is no recorded secret itself), and keeps public keys and placeholders", () => {
+        const key = "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=";
+        const text =
+            `[Interface]\nPrivateKey = ${key}\nListenPort = 51820\n` +
+            `      PrivateKey=${key}\n` +
+            `[Peer]\nPublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n` +
+            "PrivateKey = <the private key of this peer: wg genkey on its machine>\n";
+        assert.strictEqual(
+            redact(text, []),
+            "[Interface]\nPrivateKey = [redacted wireguard private key]\nListenPort = 51820\n" +
+                "      PrivateKey=[redacted wireguard private key]\n" +
+                "[Peer]\nPublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n" +
+                "PrivateKey = <the private key of this peer: wg genkey on its machine>\n",
+        );
+    });
 });

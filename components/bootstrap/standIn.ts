@@ -81,8 +81,8 @@ export interface BootstrapPreview {
     findings: Finding[];
 }
 
-/** The stand-in CIDR of a node subnet from a subnet pool (the documentation range). */
-function standInSubnet(plan: AddressPlan, family: IpFamily): Cidr {
+/** The CIDR of a node subnet, or a stand-in one when a subnet pool allocates it (the documentation range). */
+export function standInSubnet(plan: AddressPlan, family: IpFamily): Cidr {
     const subnet = plan.nodeSubnets.find((s) => s.family === family);
     if (subnet?.range !== undefined) return subnet.range.cidr;
     const prefix = subnet?.prefixLength ?? 64;

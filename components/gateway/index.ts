@@ -8,3 +8,4 @@ export * from "./scripts";
 export * from "./cloudinit";
 export * from "./layout";
 export * from "./gateway";
+export * from "./standIn";

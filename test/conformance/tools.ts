@@ -5,7 +5,13 @@
 import { spawnSync } from "child_process";
 
 /** Debian packages that provide the tools (CI installs them with apt-get). */
-export const TOOL_PACKAGES: Record<string, string> = { "cloud-init": "cloud-init", shellcheck: "shellcheck" };
+export const TOOL_PACKAGES: Record<string, string> = {
+    "cloud-init": "cloud-init",
+    shellcheck: "shellcheck",
+    keepalived: "keepalived",
+    radvd: "radvd",
+    wg: "wireguard-tools",
+};
 
 /** Throw a clear error when a tool is not on PATH. */
 export function requireTool(tool: string): void {

@@ -1,6 +1,6 @@
 /**
  * A mock runtime whose networking half is a real Neutron. Networks, subnets, routers, router
- * interfaces, ports, security groups and their rules, floating IPs and their associations
+ * interfaces and routes, ports, security groups and their rules, floating IPs and their associations
  * are created in Neutron through its REST API, the provider's inputs mapped to Neutron's API
  * fields (as terraform-provider-openstack maps them), and Neutron's answers (ids, allocated
  * fixed IPs and subnet ranges, MAC addresses) are the resources' outputs. The invokes
@@ -22,6 +22,7 @@ export const NEUTRON_TYPES = {
     subnet: "openstack:networking/subnet:Subnet",
     router: "openstack:networking/router:Router",
     routerInterface: "openstack:networking/routerInterface:RouterInterface",
+    routerRoute: "openstack:networking/routerRoute:RouterRoute",
     port: "openstack:networking/port:Port",
     secGroup: "openstack:networking/secGroup:SecGroup",
     secGroupRule: "openstack:networking/secGroupRule:SecGroupRule",
@@ -196,6 +197,8 @@ export interface NeutronCloudOptions extends OfflineCloudOptions {
 export class NeutronCloud extends OfflineCloud {
     /** Resources Neutron refused, in order. */
     readonly refusals: NeutronRefusal[] = [];
+    /** The last route change of each router: the next one waits for it. */
+    private readonly routerLocks = new Map<string, Promise<unknown>>();
     readonly project: string;
 
     constructor(
@@ -217,6 +220,8 @@ export class NeutronCloud extends OfflineCloud {
                     return await this.createRouterInNeutron(inputs);
                 case NEUTRON_TYPES.routerInterface:
                     return await this.createRouterInterfaceInNeutron(inputs);
+                case NEUTRON_TYPES.routerRoute:
+                    return await this.addRouterRouteInNeutron(inputs);
                 case NEUTRON_TYPES.port:
                     return await this.createPortInNeutron(inputs);
                 case NEUTRON_TYPES.secGroup:
@@ -346,6 +351,25 @@ export class NeutronCloud extends OfflineCloud {
         const answer = await this.neutron.request("PUT", `routers/${inputs.routerId}/add_router_interface`, body);
         // The provider's id of a router interface is the interface's port.
         return { id: answer.port_id as string, outputs: { portId: answer.port_id, subnetId: answer.subnet_id, routerId: inputs.routerId } };
+    }
+
+    /**
+     * As the provider adds a route: under a lock per router (as the provider's), read the
+     * router's routes, append this one, write them back.
+     */
+    private addRouterRouteInNeutron(inputs: Json): Promise<Provisioned> {
+        const routerId = String(inputs.routerId);
+        const add = async (): Promise<Provisioned> => {
+            const router = await this.neutron.show("routers", routerId);
+            const route = { destination: inputs.destinationCidr, nexthop: inputs.nextHop };
+            await this.neutron.update("routers", routerId, { routes: [...(list<Json>(router.routes) ?? []), route] });
+            // The provider's id of a route: <router>-route-<destination>-<next hop>.
+            return { id: `${routerId}-route-${route.destination}-${route.nexthop}`, outputs: { routerId, destinationCidr: route.destination, nextHop: route.nexthop } };
+        };
+        const previous = this.routerLocks.get(routerId) ?? Promise.resolve();
+        const next = previous.then(add, add);
+        this.routerLocks.set(routerId, next.catch(() => undefined));
+        return next;
     }
 
     private async createPortInNeutron(inputs: Json): Promise<Provisioned> {

@@ -10,7 +10,8 @@ import { isNativeWithinSubnet } from "../../components/addressing/rules/calico";
 import { PlanSummary } from "../../components/addressing/summary";
 import { NODE_PATHS } from "../../components/bootstrap/script";
 import { loadConfig } from "../../components/config/load";
-import { RuleSpec, securityGroupRules } from "../../components/network/rules";
+import { RuleRemote, RuleSpec, securityGroupRules } from "../../components/network/rules";
+import { DEFAULT_LISTEN_PORT, GATEWAY_PATHS, GATEWAY_TAG, gatewaySecurityGroupRules } from "../../components/gateway";
 import { RecordedResource } from "../../components/offline/cloud";
 import { decodeUserData, kubeadmFilesIn } from "../../cli/artefacts";
 import { NEUTRON_TYPES } from "./cloud";
@@ -62,6 +63,16 @@ function tagsOf(resource: RecordedResource): string[] {
 /** Ports of machines (they carry the `dualstack-role` tag), with the machine's role. */
 function machinePorts(run: NeutronRun): RecordedResource[] {
     return recorded(run, NEUTRON_TYPES.port).filter((p) => tagsOf(p).some((t) => t.startsWith("dualstack-role=")));
+}
+
+/** The access gateway's ports: `machine` (a gateway's) or `vip` (a VIP's). */
+function gatewayPorts(run: NeutronRun, kind: "machine" | "vip"): RecordedResource[] {
+    return recorded(run, NEUTRON_TYPES.port).filter((p) => tagsOf(p).includes(`${GATEWAY_TAG}=${kind}`));
+}
+
+/** Cluster machines (they carry the `dualstack-role` tag), not gateways. */
+function machineInstances(run: NeutronRun): RecordedResource[] {
+    return recorded(run, INSTANCE).filter((i) => tagsOf(i).some((t) => t.startsWith("dualstack-role=")));
 }
 
 function byId(list: readonly Json[], id: unknown): Json | undefined {
@@ -117,7 +128,8 @@ export function checkAccepted(run: NeutronRun, view: NeutronView): string[] {
         [NEUTRON_TYPES.subnet, planOf(run).nodeSubnets.length],
         [NEUTRON_TYPES.router, network.existingRouter === undefined ? 1 : 0],
         [NEUTRON_TYPES.routerInterface, planOf(run).nodeSubnets.length],
-        [NEUTRON_TYPES.secGroup, 2],
+        [NEUTRON_TYPES.secGroup, planOf(run).gateway === undefined ? 2 : 3],
+        [NEUTRON_TYPES.routerRoute, planOf(run).gateway?.clientRanges.length ?? 0],
     ];
     for (const [type, count] of expectedCounts) {
         const found = recorded(run, type).length;
@@ -125,6 +137,11 @@ export function checkAccepted(run: NeutronRun, view: NeutronView): string[] {
     }
     const machines = planOf(run).nodeCount;
     if (machinePorts(run).length !== machines) problems.push(`${machines} machine ports expected, found ${machinePorts(run).length}`);
+    for (const route of recorded(run, NEUTRON_TYPES.routerRoute)) {
+        const router = byId(view.routers, route.inputs.routerId);
+        const held = ((router?.routes as Json[] | undefined) ?? []).some((r) => r.destination === route.inputs.destinationCidr && r.nexthop === route.inputs.nextHop);
+        if (!held) problems.push(`router route "${route.name}" (${route.inputs.destinationCidr} via ${route.inputs.nextHop}) is not on router ${route.inputs.routerId}`);
+    }
     return problems;
 }
 
@@ -200,17 +217,24 @@ export function plannedAddressPairs(plan: PlanSummary): string[] {
     return plan.families.filter((f) => isNativeWithinSubnet(f.calico.encapsulation)).map((f) => f.pods.cidr);
 }
 
-/** Allowed-address-pairs as Neutron stored them: the planned pod ranges, with the port's own MAC. */
+/**
+ * Allowed-address-pairs as Neutron stored them, with the port's own MAC: the planned pod
+ * ranges on machine ports; on gateway ports the VIPs (as Neutron allocated them) and the
+ * WireGuard client ranges; nothing elsewhere.
+ */
 export function checkAddressPairs(run: NeutronRun, view: NeutronView): string[] {
     const problems: string[] = [];
     const wanted = plannedAddressPairs(planOf(run)).sort();
+    const vips = gatewayPorts(run, "vip").flatMap((p) => fixedIps(byId(view.ports, p.id) ?? {}).map((f) => f.ip_address));
+    const gatewayPairs = [...vips, ...(planOf(run).gateway?.clientRanges ?? []).map((r) => r.cidr)].sort();
     for (const recordedPort of recorded(run, NEUTRON_TYPES.port)) {
         const port = byId(view.ports, recordedPort.id);
         if (port === undefined) continue;
         const machine = tagsOf(recordedPort).some((t) => t.startsWith("dualstack-role="));
+        const gateway = tagsOf(recordedPort).includes(`${GATEWAY_TAG}=machine`);
         const pairs = (port.allowed_address_pairs as Array<{ ip_address: string; mac_address: string }>) ?? [];
         const ranges = pairs.map((p) => p.ip_address).sort();
-        const expected = machine ? wanted : [];
+        const expected = machine ? wanted : gateway ? gatewayPairs : [];
         if (JSON.stringify(ranges) !== JSON.stringify(expected)) {
             problems.push(`port ${recordedPort.inputs.name}: allowed-address-pairs ${JSON.stringify(ranges)} in Neutron, planned ${JSON.stringify(expected)}`);
         }
@@ -220,10 +244,26 @@ export function checkAddressPairs(run: NeutronRun, view: NeutronView): string[] 
     return problems;
 }
 
-function securityGroupIds(run: NeutronRun): { nodes: string; controlPlane: string } {
+function securityGroupIds(run: NeutronRun): { nodes: string; controlPlane: string; gateway?: string } {
     const groups = recorded(run, NEUTRON_TYPES.secGroup);
     const find = (suffix: string) => groups.find((g) => String(g.inputs.name).endsWith(suffix))?.id as string;
-    return { nodes: find("-nodes"), controlPlane: find("-control-plane") };
+    return { nodes: find("-nodes"), controlPlane: find("-control-plane"), gateway: find("-gateway") };
+}
+
+/** A rule's remote prefix as Neutron must hold it: node subnets as Neutron allocated them, ranges from the plan. */
+function remotePrefix(remote: RuleRemote, family: IpFamily, plan: PlanSummary, view: NeutronView): unknown {
+    switch (remote.kind) {
+        case "cidr":
+            return remote.cidr;
+        case "nodeSubnet":
+            return nodeSubnets(view).get(family)?.cidr;
+        case "podRange":
+            return plan.families.find((f) => f.family === family)?.pods.cidr;
+        case "clientRange":
+            return plan.gateway?.clientRanges.find((r) => r.family === family)?.cidr;
+        default:
+            return undefined;
+    }
 }
 
 /** A rule in one comparable form. */
@@ -255,40 +295,55 @@ export function plannedRules(run: NeutronRun, view: NeutronView): string[] {
         bgp: loaded.config.calico.bgp,
         apiAllowedCidrs: loaded.config.access.apiAllowedCidrs,
         sshAllowedCidrs: loaded.config.access.sshAllowedCidrs,
+        gatewayClientFamilies: (plan.gateway?.clientRanges ?? []).map((r) => r.family),
     });
     const groups = securityGroupIds(run);
-    const subnets = nodeSubnets(view);
-    return specs
-        .map((spec) => {
-            const remote = spec.remote;
-            const prefix =
-                remote.kind === "cidr"
-                    ? remote.cidr
-                    : remote.kind === "nodeSubnet"
-                      ? subnets.get(spec.ethertype)?.cidr
-                      : remote.kind === "podRange"
-                        ? plan.families.find((f) => f.family === spec.ethertype)?.pods.cidr
-                        : undefined;
-            return ruleKey({
-                group: spec.group === "nodes" ? groups.nodes : groups.controlPlane,
-                direction: spec.direction,
-                ethertype: spec.ethertype,
-                protocol: spec.protocol,
-                min: spec.portRangeMin,
-                max: spec.portRangeMax,
-                prefix,
-                remoteGroup: remote.kind === "members" ? groups.nodes : undefined,
-                description: spec.description,
-            });
-        })
-        .sort();
+    const planned = specs.map((spec) =>
+        ruleKey({
+            group: spec.group === "nodes" ? groups.nodes : groups.controlPlane,
+            direction: spec.direction,
+            ethertype: spec.ethertype,
+            protocol: spec.protocol,
+            min: spec.portRangeMin,
+            max: spec.portRangeMax,
+            prefix: remotePrefix(spec.remote, spec.ethertype, plan, view),
+            remoteGroup: spec.remote.kind === "members" ? groups.nodes : undefined,
+            description: spec.description,
+        }),
+    );
+    const gateway = loaded.config.gateway;
+    if (gateway !== undefined && plan.gateway !== undefined) {
+        const port = gateway.listenPort ?? DEFAULT_LISTEN_PORT;
+        const rules = gatewaySecurityGroupRules({
+            families: plan.nodeSubnets.map((s) => s.family),
+            clientFamilies: plan.gateway.clientRanges.map((r) => r.family),
+            allowedSourceCidrs: gateway.allowedSourceCidrs,
+        });
+        for (const spec of rules) {
+            planned.push(
+                ruleKey({
+                    group: groups.gateway as string,
+                    direction: spec.direction,
+                    ethertype: spec.ethertype,
+                    protocol: spec.protocol,
+                    min: spec.wireguard ? port : spec.portRangeMin,
+                    max: spec.wireguard ? port : spec.portRangeMax,
+                    prefix: remotePrefix(spec.remote, spec.ethertype, plan, view),
+                    remoteGroup: spec.remote.kind === "members" ? groups.gateway : undefined,
+                    description: spec.description,
+                }),
+            );
+        }
+    }
+    return planned.sort();
 }
 
 /** Security-group rules as Neutron holds them: exactly the planned set, nothing else (Neutron's default egress rules removed). */
 export function checkRules(run: NeutronRun, view: NeutronView): string[] {
     const groups = securityGroupIds(run);
+    const ours = [groups.nodes, groups.controlPlane, groups.gateway].filter((g) => g !== undefined);
     const actual = view.rules
-        .filter((r) => r.security_group_id === groups.nodes || r.security_group_id === groups.controlPlane)
+        .filter((r) => ours.includes(r.security_group_id as string))
         .map((r) =>
             ruleKey({
                 group: String(r.security_group_id),
@@ -323,9 +378,11 @@ export interface Endpoint {
     readonly floatingFixedIp?: string;
 }
 
+/** The API load balancer's VIP ports (not the access gateway's). */
 function vipPorts(run: NeutronRun, view: NeutronView): Map<IpFamily, Json> {
     const out = new Map<IpFamily, Json>();
-    for (const recordedPort of recorded(run, NEUTRON_TYPES.port).filter((p) => /-vip-ipv[46]$/.test(p.name))) {
+    const apiVips = recorded(run, NEUTRON_TYPES.port).filter((p) => /-vip-ipv[46]$/.test(p.name) && !tagsOf(p).some((t) => t.startsWith(`${GATEWAY_TAG}=`)));
+    for (const recordedPort of apiVips) {
         const family: IpFamily = recordedPort.name.endsWith("ipv4") ? "IPv4" : "IPv6";
         const port = byId(view.ports, recordedPort.id);
         if (port !== undefined) out.set(family, port);
@@ -339,10 +396,16 @@ function initPort(run: NeutronRun, view: NeutronView): Json | undefined {
     return first === undefined ? undefined : byId(view.ports, first.id);
 }
 
+/** The floating IPs of the API (not the one on the access gateway's IPv4 VIP). */
+function apiFloatingIps(run: NeutronRun, view: NeutronView): Json[] {
+    const gatewayVips = new Set(gatewayPorts(run, "vip").map((p) => p.id));
+    return view.floatingIps.filter((f) => !gatewayVips.has(f.port_id as string));
+}
+
 export function endpointOf(run: NeutronRun, view: NeutronView): Endpoint {
     const families = planOf(run).ipFamilies;
     const vips = vipPorts(run, view);
-    const floatingIp = view.floatingIps[0];
+    const floatingIp = apiFloatingIps(run, view)[0];
     const floatingAddress = floatingIp === undefined ? [] : [String(floatingIp.floating_ip_address)];
     if (vips.size > 0) {
         const vipAddresses = [...vips].map(([family, port]) => addressOf(port, family) as string);
@@ -370,8 +433,9 @@ export function endpointOf(run: NeutronRun, view: NeutronView): Endpoint {
 export function checkFloatingIp(run: NeutronRun, view: NeutronView): string[] {
     const problems: string[] = [];
     const ipv4Nodes = planOf(run).nodeSubnets.some((s) => s.family === "IPv4");
+    const apiFips = apiFloatingIps(run, view);
     if (!ipv4Nodes) return view.floatingIps.length === 0 ? [] : [`${view.floatingIps.length} floating IPs on a cluster without IPv4 nodes`];
-    if (view.floatingIps.length !== 1) return [`one floating IP expected, Neutron has ${view.floatingIps.length}`];
+    if (apiFips.length !== 1) return [`one floating IP of the API expected, Neutron has ${apiFips.length}`];
     const endpoint = endpointOf(run, view);
     const fip = endpoint.floatingIp as Json;
     if (fip.port_id !== endpoint.floatingPortId || fip.fixed_ip_address !== endpoint.floatingFixedIp) {
@@ -421,7 +485,7 @@ export function checkUserData(run: NeutronRun, view: NeutronView): string[] {
         ...view.floatingIps.map((f) => String(f.floating_ip_address)),
     ]);
     const subnetCidrs = view.subnets.map((s) => String(s.cidr)).sort();
-    const instances = recorded(run, INSTANCE);
+    const instances = machineInstances(run);
     if (instances.length !== plan.nodeCount) problems.push(`${plan.nodeCount} instances expected, ${instances.length} created`);
     for (const instance of instances) {
         const name = String(instance.inputs.name);
@@ -476,6 +540,118 @@ export function checkUserData(run: NeutronRun, view: NeutronView): string[] {
             const discovery = ((join?.discovery as Json | undefined)?.bootstrapToken as Json | undefined)?.apiServerEndpoint;
             if (join !== undefined && discovery !== hostPort(endpoint.host)) {
                 problems.push(`${where}: joins ${discovery}, expected the endpoint Neutron allocated ${hostPort(endpoint.host)}`);
+            }
+        }
+    }
+    return problems;
+}
+
+/** The environment file of a gateway (`NAME='value'`). */
+function gatewayEnvironmentOf(cloudConfig: Json): Map<string, string> {
+    const file = ((cloudConfig.write_files as Json[]) ?? []).find((f) => f.path === GATEWAY_PATHS.environment);
+    const values = new Map<string, string>();
+    for (const line of String(file?.content ?? "").split("\n")) {
+        const match = /^([A-Z0-9_]+)='(.*)'$/.exec(line);
+        if (match) values.set(match[1], match[2]);
+    }
+    return values;
+}
+
+/**
+ * The access gateway as Neutron holds it: a VIP port per node family with one address in
+ * that subnet and no device; each gateway's port with one address per node subnet, the
+ * gateways' group and port security on; the gateways' floating IP on the IPv4 VIP at its
+ * address; a router route per client range through its family's VIP; and each gateway's
+ * user-data (keepalived, the notify script's routes) naming the addresses Neutron allocated.
+ */
+export function checkGateway(run: NeutronRun, view: NeutronView): string[] {
+    const gateway = planOf(run).gateway;
+    const vipRecords = gatewayPorts(run, "vip");
+    const machineRecords = gatewayPorts(run, "machine");
+    if (gateway === undefined) return vipRecords.length + machineRecords.length === 0 ? [] : ["gateway ports without a gateway in the plan"];
+    const problems: string[] = [];
+    const subnets = nodeSubnets(view);
+    const groups = securityGroupIds(run);
+    const inSubnet = (port: Json, family: IpFamily): string[] => {
+        const subnet = subnets.get(family);
+        const range = parseCidr(String(subnet?.cidr));
+        return fixedIps(port)
+            .filter((f) => f.subnet_id === subnet?.id)
+            .map((f) => f.ip_address)
+            .filter((a) => range.ok && containsAddress(range.cidr, family, parseAddress(a)?.value ?? -1n));
+    };
+
+    const vips = new Map<IpFamily, { id: string; address: string }>();
+    for (const record of vipRecords) {
+        const family: IpFamily = record.name.endsWith("ipv4") ? "IPv4" : "IPv6";
+        const port = byId(view.ports, record.id);
+        const addresses = port === undefined ? [] : inSubnet(port, family);
+        if (port === undefined || addresses.length !== 1) {
+            problems.push(`gateway VIP port ${record.inputs.name}: ${JSON.stringify(addresses)} in the ${family} subnet; expected one address`);
+            continue;
+        }
+        if (port.device_owner) problems.push(`gateway VIP port ${record.inputs.name} is bound to ${port.device_owner}; keepalived holds its address`);
+        vips.set(family, { id: String(port.id), address: addresses[0] });
+    }
+    if (vips.size !== subnets.size) problems.push(`${subnets.size} gateway VIP ports expected (one per node subnet), Neutron has ${vips.size}`);
+
+    if (machineRecords.length !== gateway.count) problems.push(`${gateway.count} gateway ports expected, found ${machineRecords.length}`);
+    const gatewayAddresses = new Map<string, Map<IpFamily, string>>();
+    for (const record of machineRecords) {
+        const port = byId(view.ports, record.id);
+        const name = String(record.inputs.name);
+        if (port === undefined) {
+            problems.push(`gateway port ${name} is not in Neutron`);
+            continue;
+        }
+        const own = new Map<IpFamily, string>();
+        for (const family of subnets.keys()) {
+            const addresses = inSubnet(port, family);
+            if (addresses.length !== 1) problems.push(`gateway port ${name} has ${JSON.stringify(addresses)} in the ${family} subnet; expected one address`);
+            else own.set(family, addresses[0]);
+        }
+        gatewayAddresses.set(name, own);
+        if (JSON.stringify(port.security_groups) !== JSON.stringify([groups.gateway])) problems.push(`gateway port ${name} is in groups ${JSON.stringify(port.security_groups)}, expected the gateways' only`);
+        if (port.port_security_enabled !== true) problems.push(`gateway port ${name} has port security off`);
+    }
+
+    const fips = view.floatingIps.filter((f) => [...vips.values()].some((v) => v.id === f.port_id));
+    const port = gateway.listenPort;
+    const ipv4 = vips.get("IPv4");
+    const endpoint = ipv4 === undefined ? `[${vips.get("IPv6")?.address}]:${port}` : `${fips[0]?.floating_ip_address}:${port}`;
+    if (ipv4 !== undefined && (fips.length !== 1 || fips[0].port_id !== ipv4.id || fips[0].fixed_ip_address !== ipv4.address)) {
+        problems.push(`the gateways' floating IP is ${JSON.stringify(fips.map((f) => [f.port_id, f.fixed_ip_address]))}; expected one on the IPv4 VIP port at ${ipv4.address}`);
+    }
+    if (ipv4 === undefined && fips.length > 0) problems.push("a floating IP on a gateway VIP without IPv4");
+    const outputs = run.result.outputs;
+    if (outputs.gatewayEndpoint !== endpoint) problems.push(`the stack output gatewayEndpoint is ${outputs.gatewayEndpoint}, Neutron allocated ${endpoint}`);
+    for (const [family, output] of [["IPv4", outputs.gatewayVipIPv4], ["IPv6", outputs.gatewayVipIPv6]] as const) {
+        if (output !== vips.get(family)?.address) problems.push(`the stack output gatewayVip${family} is ${output}, Neutron allocated ${vips.get(family)?.address}`);
+    }
+
+    const routes = view.routers.flatMap((r) => (r.routes as Json[] | undefined) ?? []);
+    const routesOf = gateway.clientRanges.map((r) => `${r.cidr}@${vips.get(r.family)?.address}`);
+    for (const wanted of routesOf) {
+        const [destination, nexthop] = wanted.split("@");
+        if (!routes.some((r) => r.destination === destination && r.nexthop === nexthop)) problems.push(`no router route ${destination} via ${nexthop}`);
+    }
+
+    const subnetCidrs = [...subnets.values()].map((s) => String(s.cidr));
+    for (const instance of recorded(run, INSTANCE).filter((i) => tagsOf(i).includes(`${GATEWAY_TAG}=machine`))) {
+        const name = String(instance.inputs.name);
+        const cloudConfig = parseYaml(decodeUserData(String(instance.inputs.userData))) as Json;
+        const environment = gatewayEnvironmentOf(cloudConfig);
+        if (environment.get("CLIENT_ROUTES") !== routesOf.join(" ")) problems.push(`${name}: CLIENT_ROUTES is ${environment.get("CLIENT_ROUTES")}, expected ${routesOf.join(" ")}`);
+        if (JSON.stringify((environment.get("NODE_SUBNETS") ?? "").split(" ").sort()) !== JSON.stringify([...subnetCidrs].sort())) {
+            problems.push(`${name}: NODE_SUBNETS is ${environment.get("NODE_SUBNETS")}, Neutron's subnets are ${subnetCidrs.join(" ")}`);
+        }
+        const keepalived = String(((cloudConfig.write_files as Json[]) ?? []).find((f) => f.path === GATEWAY_PATHS.keepalivedTemplate)?.content ?? "");
+        const own = gatewayAddresses.get(name) ?? new Map<IpFamily, string>();
+        for (const [family, vip] of vips) {
+            if (!keepalived.includes(`${vip.address}/${family === "IPv4" ? 32 : 128}\n`)) problems.push(`${name}: keepalived does not hold the ${family} VIP ${vip.address}`);
+            if (gateway.count > 1 && !keepalived.includes(`unicast_src_ip ${own.get(family)}\n`)) problems.push(`${name}: keepalived's ${family} source is not its address ${own.get(family)}`);
+            for (const [other, addresses] of gatewayAddresses) {
+                if (other !== name && !keepalived.includes(`        ${addresses.get(family)}\n`)) problems.push(`${name}: keepalived has no ${family} peer ${addresses.get(family)} (${other})`);
             }
         }
     }

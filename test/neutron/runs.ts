@@ -79,8 +79,9 @@ const addressFamily = (text: string): IpFamily | undefined => parseAddress(text)
  * A shipped configuration in another family mode. Dual-stack modes only set `ipFamilies`
  * (the missing family's ranges take their defaults). Single-family modes also drop
  * everything of the other family: its node subnet (so the nodes are single-stack too), pod
- * and service ranges, node mask, Calico settings, DNS servers and allowed ranges (a list
- * left empty gets a documentation range of the family).
+ * and service ranges, node mask, Calico settings, DNS servers, allowed ranges (a list left
+ * empty gets a documentation range of the family), and the gateway's client range and
+ * allowed sources of that family.
  */
 export function deriveMode(config: Readonly<Tree>, mode: FamilyMode): Tree {
     const derived: Tree = { ...config, "dualstack:ipFamilies": [...mode.families] };
@@ -114,6 +115,15 @@ export function deriveMode(config: Readonly<Tree>, mode: FamilyMode): Tree {
         access[key] = kept.length > 0 ? kept : [CLIENT_RANGES[keep]];
     }
     derived["dualstack:access"] = access;
+    if (config["dualstack:gateway"] !== undefined) {
+        const gateway = section(config, "gateway");
+        delete gateway[`client${suffix}Cidr`];
+        if (gateway.allowedSourceCidrs !== undefined) {
+            const kept = ofFamily(gateway.allowedSourceCidrs, keep, cidrFamily) as string[];
+            gateway.allowedSourceCidrs = kept.length > 0 ? kept : [CLIENT_RANGES[keep]];
+        }
+        derived["dualstack:gateway"] = gateway;
+    }
     if (config["dualstack:reservedCidrs"] !== undefined) derived["dualstack:reservedCidrs"] = ofFamily(config["dualstack:reservedCidrs"], keep, cidrFamily);
     return derived;
 }

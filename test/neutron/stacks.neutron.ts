@@ -13,6 +13,7 @@ import {
     checkAccepted,
     checkAddressPairs,
     checkFloatingIp,
+    checkGateway,
     checkPortAddresses,
     checkRules,
     checkSubnets,
@@ -61,6 +62,10 @@ function checkRun(current: () => NeutronRun, view: () => NeutronView): void {
 
     it("security-group rules read back from Neutron as planned, and nothing else", () => {
         expectAgreement(current(), "Security-group rules differ from the plan", (r) => checkRules(r, view()));
+    });
+
+    it("the access gateway: VIP ports, gateway ports, its floating IP and router routes as planned; its user-data names what Neutron allocated", () => {
+        expectAgreement(current(), "The access gateway", (r) => checkGateway(r, view()));
     });
 }
 

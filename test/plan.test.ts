@@ -88,7 +88,14 @@ describe("dualstack plan", () => {
         const report = JSON.parse(result.stdout) as { outputs: Record<string, unknown>; resources: Array<{ name: string; inputs: Record<string, unknown> }> };
         assert.strictEqual(report.resources.find((r) => r.name === "private-gateway-0")?.inputs.userData, "[secret]");
         assert.match(String(report.outputs.gatewayPublicKey), /^[A-Za-z0-9+/]{43}=$/);
-        assert.match(fs.readFileSync(path.join(out, "gateway", "peers", "alice-laptop.conf"), "utf8"), new RegExp(`^PublicKey = ${String(report.outputs.gatewayPublicKey).replace(/[+/]/g, "\\$&")}$`, "m"));
+        const template = fs.readFileSync(path.join(out, "gateway", "peers", "alice-laptop.conf"), "utf8");
+        assert.match(template, new RegExp(`^PublicKey = ${String(report.outputs.gatewayPublicKey).replace(/[+/]/g, "\\$&")}$`, "m"));
+        // The README and docs/gateway.md show this template as the plan renders it.
+        const body = template.slice(template.indexOf("[Interface]")).trimEnd();
+        for (const doc of ["README.md", path.join("docs", "gateway.md")]) {
+            const text = fs.readFileSync(doc, "utf8").replace(/^ {3}/gm, "");
+            for (const line of body.split("\n")) assert.ok(text.includes(line), `${doc} lacks the template's line: ${line}`);
+        }
     });
 
     it("the table and Markdown formats render the same sections", async () => {

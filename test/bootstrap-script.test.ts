@@ -4,40 +4,19 @@
  * temporary directory; nothing on this machine is touched.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { BOOTSTRAP_SCRIPT, bootstrapEnvironment } from "../components/bootstrap";
 import { testCluster, testNode } from "./fixtures/bootstrap/clusters";
-
-interface Run {
-    status: number;
-    /** Recorded calls of the stubbed commands, one per line. */
-    calls: string[];
-    log: string;
-    dir: string;
-}
+import { BashRun, removeBashDirs, runBash } from "./support/bash";
 
 /**
  * Source the script, point its paths into a temporary directory (with `files` in it), define
  * the stubs, then run `body`. Stubs append `name args...` to $CALLS.
  */
-const temporaryDirs: string[] = [];
-
-function runScript(body: string, setup = "", files: Record<string, string> = {}): Run {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dualstack-script-"));
-    temporaryDirs.push(dir);
-    fs.writeFileSync(path.join(dir, "bootstrap.sh"), BOOTSTRAP_SCRIPT);
-    for (const [name, content] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), content);
-    }
-    const harness = `
+function runScript(body: string, setup = "", files: Record<string, string> = {}): BashRun {
+    return runBash("dualstack-script-", { "bootstrap.sh": BOOTSTRAP_SCRIPT, ...files }, (dir) => `
 source "${dir}/bootstrap.sh"
-T="${dir}"
-CALLS="$T/calls"
-: >"$CALLS"
 ENVIRONMENT_FILE="$T/bootstrap.env"
 STATE_DIR="$T/state"
 DONE_MARKER="$T/state/bootstrap.done"
@@ -50,16 +29,10 @@ ACCEPT_RA_SYSCTL="$T/accept-ra.conf"
 ROUTE_INFORMATION_SYSCTL="$T/route-information.conf"
 PROC_SYS="$T/proc-sys"
 mkdir -p "$KUBEADM_DIR"
-record() { printf '%s\\n' "$*" >>"$CALLS"; }
-sleep() { :; }
 install() { record install "$@"; command install "$@" 2>/dev/null || true; }
 ${setup}
 ${body}
-`;
-    const result = spawnSync("bash", ["-c", harness], { encoding: "utf8" });
-    const callsFile = path.join(dir, "calls");
-    const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").filter((l) => l !== "") : [];
-    return { status: result.status ?? -1, calls, log: `${result.stdout}${result.stderr}`, dir };
+`);
 }
 
 /** curl answers /readyz, and cluster-info with the signatures of the given token ids. */
@@ -80,9 +53,7 @@ JOIN_TIMEOUT_SECONDS=30
 KUBEADM_JOIN_CONFIGS="j0in00:$T/kubeadm/join.yaml in1t00:$T/kubeadm/join-init.yaml"`;
 
 describe("bootstrap: node script behaviour", () => {
-    after(() => {
-        for (const dir of temporaryDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(removeBashDirs);
 
     it("joins with the long-lived token when cluster-info carries its signature", () => {
         const run = runScript(`${JOIN_SETTINGS}\nkubeadm_join`, `${apiWithTokens("in1t00", "j0in00")}\nkubeadm() { record kubeadm "$@"; }`);

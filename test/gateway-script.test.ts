@@ -4,52 +4,26 @@
  * temporary directory; nothing on this machine is touched.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { GATEWAY_CHECK_SCRIPT, GATEWAY_NOTIFY_SCRIPT, GATEWAY_SETUP_SCRIPT, gatewayEnvironment } from "../components/gateway";
 import { testGateway, testMachine } from "./fixtures/gateway";
+import { BashRun, removeBashDirs, runBash } from "./support/bash";
 
-interface Run {
-    status: number;
-    calls: string[];
-    log: string;
-    dir: string;
-}
-
-const temporaryDirs: string[] = [];
-
-/** Source `script`, point its files into a temporary directory, define the stubs, run `body`. */
-function runScript(script: string, body: string, setup = "", files: Record<string, string> = {}): Run {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dualstack-gateway-"));
-    temporaryDirs.push(dir);
-    // The check script has no main: run it as a whole, with its environment file's path moved.
-    fs.writeFileSync(path.join(dir, "script.sh"), script.replace(/\/etc\/dualstack\/gateway\.env/g, `${dir}/gateway.env`));
-    for (const [name, content] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), content);
-    }
-    const harness = `
-T="${dir}"
-CALLS="$T/calls"
-: >"$CALLS"
-record() { printf '%s\\n' "$*" >>"$CALLS"; }
-sleep() { :; }
-${setup}
-${body}
-`;
-    const result = spawnSync("bash", ["-c", harness], { encoding: "utf8" });
-    const callsFile = path.join(dir, "calls");
-    const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").filter((l) => l !== "") : [];
-    return { status: result.status ?? -1, calls, log: `${result.stdout}${result.stderr}`, dir };
+/** Run `body` after `setup`, with `script` (its environment file's path moved into the directory) and `files` in a temporary directory. */
+function runScript(script: string, body: string, setup = "", files: Record<string, string> = {}): BashRun {
+    return runBash("dualstack-gateway-", { ...files }, (dir) => {
+        // The check script has no main: it is run as a whole, so its settings' path is moved.
+        fs.writeFileSync(path.join(dir, "script.sh"), script.replace(/\/etc\/dualstack\/gateway\.env/g, `${dir}/gateway.env`));
+        return `${setup}\n${body}\n`;
+    });
 }
 
 const STUBS = `ip() { record ip "$@"; }
 systemctl() { record systemctl "$@"; }
 logger() { record logger "$@"; }`;
 
-function notify(state: string, mode: "dual-stack" | "ipv4-only" = "dual-stack"): Run {
+function notify(state: string, mode: "dual-stack" | "ipv4-only" = "dual-stack"): BashRun {
     const env = gatewayEnvironment(testGateway(mode), testMachine(mode));
     return runScript(
         GATEWAY_NOTIFY_SCRIPT,
@@ -60,9 +34,7 @@ function notify(state: string, mode: "dual-stack" | "ipv4-only" = "dual-stack"):
 }
 
 describe("gateway: scripts' behaviour", () => {
-    after(() => {
-        for (const dir of temporaryDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(removeBashDirs);
 
     it("MASTER: routes the client ranges into wg0 and starts radvd", () => {
         const run = notify("MASTER");

@@ -8,9 +8,9 @@ import * as assert from "assert";
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { InvalidPlanError } from "../components/addressing/findings";
 import { Gateway, GatewayArgs, GATEWAY_PATHS, gatewaySecurityGroupRules, wireguardPublicKey } from "../components/gateway";
 import { cloud, isSecretOutput, settle, valueOf } from "./support/runtime";
+import { expectInvalid } from "./support/invalid";
 import { PEER_PUBLIC_KEY, TEST_PRIVATE_KEY, TEST_PUBLIC_KEY } from "./fixtures/gateway";
 
 const PORT = "openstack:networking/port:Port";
@@ -35,7 +35,7 @@ function dualStack(name: string, overrides: Partial<GatewayArgs> = {}): GatewayA
         flavorName: "m1.small",
         imageName: "ubuntu-24.04",
         networkId: "net",
-        subnets: subnets(name, ["ipv4", "ipv6"]),
+        subnets: overrides.subnets ?? subnets(name, ["ipv4", "ipv6"]),
         routerId: "router-id",
         clientRanges: { ipv4: "10.43.0.0/24", ipv6: "fd00:40:0:c000::/64" },
         peers: [{ name: "alice", publicKey: PEER_PUBLIC_KEY, hostId: 10 }],
@@ -45,20 +45,13 @@ function dualStack(name: string, overrides: Partial<GatewayArgs> = {}): GatewayA
     };
 }
 
-function inventory(prefix: string): string[] {
-    return cloud.resources.filter((r) => r.name.startsWith(prefix)).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
+/** Args whose subnets are plain ids: nothing is registered before the component refuses them. */
+function plainArgs(overrides: Partial<GatewayArgs> = {}): GatewayArgs {
+    return dualStack("", { subnets: { ipv4: { subnetId: "v4", cidr: "10.40.0.0/22" }, ipv6: { subnetId: "v6", cidr: "fd00:40::/64" } }, ...overrides });
 }
 
-async function expectInvalid(build: () => unknown, rule: string, text: string): Promise<void> {
-    cloud.reset();
-    assert.throws(build, (e: unknown) => {
-        assert.ok(e instanceof InvalidPlanError, String(e));
-        assert.ok(e.findings.some((f) => f.rule === rule), e.message);
-        assert.ok(e.message.includes(text), e.message);
-        return true;
-    });
-    await settle();
-    assert.deepStrictEqual(cloud.resources.filter((r) => r.type !== "openstack:networking/subnet:Subnet"), []);
+function inventory(prefix: string): string[] {
+    return cloud.resources.filter((r) => r.name.startsWith(prefix)).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
 }
 
 describe("Gateway", () => {
@@ -245,17 +238,17 @@ describe("Gateway", () => {
     describe("refuses invalid args before registering anything", () => {
         it("a peer key that is not a WireGuard key", () =>
             expectInvalid(
-                () => new Gateway("bad1", dualStack("bad1", { peers: [{ name: "alice", publicKey: "abc", hostId: 10 }] })),
+                () => new Gateway("bad1", plainArgs({ peers: [{ name: "alice", publicKey: "abc", hostId: 10 }] })),
                 "wireguard-key-invalid",
                 'peers[0].publicKey is "abc", which is not a WireGuard key: 44 characters of base64 (32 bytes)',
             ));
         it("a private key that is not one, without showing it", async () => {
-            await expectInvalid(() => new Gateway("bad2", dualStack("bad2", { privateKey: "my-secret-words" })), "wireguard-key-invalid", "privateKey is not a WireGuard key");
-            assert.throws(() => new Gateway("bad2b", dualStack("bad2b", { privateKey: "my-secret-words" })), (e: Error) => !e.message.includes("my-secret-words"));
+            await expectInvalid(() => new Gateway("bad2", plainArgs({ privateKey: "my-secret-words" })), "wireguard-key-invalid", "privateKey is not a WireGuard key");
+            assert.throws(() => new Gateway("bad2b", plainArgs({ privateKey: "my-secret-words" })), (e: Error) => !e.message.includes("my-secret-words"));
         });
         it("a peer outside a client range", () =>
             expectInvalid(
-                () => new Gateway("bad3", dualStack("bad3", { clientRanges: { ipv4: "10.43.0.0/29" }, peers: [{ name: "alice", publicKey: PEER_PUBLIC_KEY, hostId: 10 }] })),
+                () => new Gateway("bad3", plainArgs({ clientRanges: { ipv4: "10.43.0.0/29" }, peers: [{ name: "alice", publicKey: PEER_PUBLIC_KEY, hostId: 10 }] })),
                 "gateway-peer-address",
                 "peers[0].hostId is 10, but clientRanges.ipv4 (10.43.0.0/29) holds host ids up to 6 (its last address is the broadcast address)",
             ));
@@ -264,7 +257,7 @@ describe("Gateway", () => {
                 () =>
                     new Gateway(
                         "bad4",
-                        dualStack("bad4", {
+                        plainArgs({
                             peers: [
                                 { name: "alice", publicKey: PEER_PUBLIC_KEY, hostId: 10 },
                                 { name: "bob", publicKey: PEER_PUBLIC_KEY, hostId: 11 },
@@ -276,15 +269,15 @@ describe("Gateway", () => {
             ));
         it("a client range of a family without a subnet", () =>
             expectInvalid(
-                () => new Gateway("bad5", dualStack("bad5", { subnets: subnets("bad5", ["ipv4"]) })),
+                () => new Gateway("bad5", plainArgs({ subnets: { ipv4: { subnetId: "v4", cidr: "10.40.0.0/22" } } })),
                 "arg-missing",
                 "subnets.ipv6 is not set; clientRanges.ipv6 is set, so the gateways need an address in the IPv6 node subnet to route it.",
             ));
-        it("no client range", () => expectInvalid(() => new Gateway("bad6", dualStack("bad6", { clientRanges: {} })), "arg-missing", "clientRanges is not set"));
+        it("no client range", () => expectInvalid(() => new Gateway("bad6", plainArgs({ clientRanges: {} })), "arg-missing", "clientRanges is not set"));
         it("a listen port out of range", () =>
-            expectInvalid(() => new Gateway("bad7", dualStack("bad7", { listenPort: 70000 })), "arg-invalid", "listenPort is 70000; a UDP port is an integer from 1 to 65535."));
+            expectInvalid(() => new Gateway("bad7", plainArgs({ listenPort: 70000 })), "arg-invalid", "listenPort is 70000; a UDP port is an integer from 1 to 65535."));
         it("an allowed source that is not a CIDR", () =>
-            expectInvalid(() => new Gateway("bad8", dualStack("bad8", { allowedSourceCidrs: ["everyone"] })), "cidr-invalid", "allowedSourceCidrs[0]"));
-        it("no image", () => expectInvalid(() => new Gateway("bad9", dualStack("bad9", { imageName: undefined })), "arg-missing", "imageName is not set"));
+            expectInvalid(() => new Gateway("bad8", plainArgs({ allowedSourceCidrs: ["everyone"] })), "cidr-invalid", "allowedSourceCidrs[0]"));
+        it("no image", () => expectInvalid(() => new Gateway("bad9", plainArgs({ imageName: undefined })), "arg-missing", "imageName is not set"));
     });
 });

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { InvalidPlanError } from "../components/addressing/findings";
 import { Network, NetworkArgs, planNetwork } from "../components/network";
 import { cloud, settle, valueOf } from "./support/runtime";
+import { expectInvalid } from "./support/invalid";
 
 const SUBNET = "openstack:networking/subnet:Subnet";
 const RULE = "openstack:networking/secGroupRule:SecGroupRule";
@@ -34,18 +34,6 @@ function ruleLines(prefix: string): string[] {
             return `${r.name}: ${i.direction} ${i.ethertype} ${i.protocol ?? "any"}${ports} ${remote}`;
         })
         .sort();
-}
-
-/** Expect construction to throw InvalidPlanError with `rule` and `text` in its message, registering nothing. */
-async function expectInvalid(build: () => unknown, rule: string, text: string): Promise<void> {
-    assert.throws(build, (e: unknown) => {
-        assert.ok(e instanceof InvalidPlanError, String(e));
-        assert.ok(e.findings.some((f) => f.rule === rule), e.message);
-        assert.ok(e.message.includes(text), e.message);
-        return true;
-    });
-    await settle();
-    assert.deepStrictEqual(cloud.resources, []);
 }
 
 describe("Network", () => {

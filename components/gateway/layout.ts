@@ -17,8 +17,8 @@ import {
 } from "../addressing/rules/gateway";
 import { checkAllowedRangeFamily } from "../addressing/rules/ranges";
 import { SERVER_GROUP_POLICIES } from "../config/types";
-import { argConflict, argMissing, checkCidrInput, checkInteger, checkName, checkOneOf, presentFamilies, throwOnArgErrors } from "../network/args";
-import { cidrSlug, rangesOf, RuleSpec, SSH_PORT } from "../network/rules";
+import { argMissing, checkCidrInput, checkImage, checkInteger, checkName, checkOneOf, presentFamilies, throwOnArgErrors } from "../network/args";
+import { cidrSlug, egressRule, FamilyRuleSpec, icmpRules, rangesOf, SSH_PORT, tcpPortRule } from "../network/rules";
 import { GatewayArgs, GatewayPeerArgs } from "./types";
 
 const COMPONENT = "Gateway";
@@ -33,7 +33,7 @@ export const DEFAULT_LISTEN_PORT = 51820;
 export const VRRP_PROTOCOL = "112";
 
 /** A rule of the gateways' security group; `wireguard` rules take the listen port (an Input) as their port. */
-export interface GatewayRuleSpec extends Omit<RuleSpec, "group"> {
+export interface GatewayRuleSpec extends FamilyRuleSpec {
     /** True for the rules that admit WireGuard: their port is the listen port. */
     readonly wireguard?: boolean;
 }
@@ -79,40 +79,11 @@ export function gatewaySecurityGroupRules(input: GatewayRuleInput): GatewayRuleS
             remote: { kind: "members" },
             description: `VRRP over ${family} between the access gateways (keepalived)`,
         });
-        rules.push({
-            key: `${f}-icmp-subnet`,
-            ...ingress,
-            protocol: facts.icmpProtocol,
-            remote: { kind: "nodeSubnet" },
-            description: `${facts.icmpProtocol} from the node subnet (router, nodes, path MTU)`,
-        });
-        if (family === "IPv6") {
-            rules.push({
-                key: `${f}-icmp-link-local`,
-                ...ingress,
-                protocol: facts.icmpProtocol,
-                remote: { kind: "cidr", cidr: facts.linkLocal },
-                description: `${facts.icmpProtocol} from link-local addresses (neighbour discovery, router advertisements)`,
-            });
-        }
+        rules.push(...icmpRules(family, "router, nodes, path MTU"));
         if (input.clientFamilies.includes(family)) {
-            rules.push({
-                key: `${f}-ssh-wireguard-clients`,
-                ...ingress,
-                protocol: "tcp",
-                portRangeMin: SSH_PORT,
-                portRangeMax: SSH_PORT,
-                remote: { kind: "clientRange" },
-                description: `SSH from the WireGuard clients (${family})`,
-            });
+            rules.push(tcpPortRule(family, `${f}-ssh-wireguard-clients`, SSH_PORT, { kind: "clientRange" }, `SSH from the WireGuard clients (${family})`));
         }
-        rules.push({
-            key: `${f}-egress`,
-            direction: "egress",
-            ethertype: family,
-            remote: { kind: "any" },
-            description: `all ${family} egress (forwarded client traffic, packages, DNS)`,
-        });
+        rules.push(egressRule(family, "forwarded client traffic, packages, DNS"));
     }
     return rules;
 }
@@ -174,11 +145,7 @@ export function planGateway(name: string, args: GatewayArgs): GatewayLayout {
     ];
     const serverGroupPolicy = args.serverGroupPolicy ?? "anti-affinity";
     findings.push(...checkOneOf(serverGroupPolicy, SERVER_GROUP_POLICIES, "serverGroupPolicy"));
-    if (args.imageName !== undefined && args.imageId !== undefined) {
-        findings.push(argConflict("imageName", "imageId", "give the image by name or by ID. Remove one."));
-    } else if (args.imageName === undefined && args.imageId === undefined) {
-        findings.push(argMissing("imageName", "give the Glance image by imageName or imageId."));
-    }
+    findings.push(...checkImage(args.imageName, args.imageId));
 
     const families = presentFamilies(args.subnets).map(([family]) => family);
     if (families.length === 0) findings.push(argMissing("subnets", "give subnets.ipv4, subnets.ipv6 or both (the node subnets)."));

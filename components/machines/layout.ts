@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
 import { isNativeWithinSubnet } from "../addressing/rules/calico";
-import { argConflict, argMissing, checkInteger, checkName, checkOneOf, checkPodRanges, presentFamilies, throwOnArgErrors } from "../network/args";
+import { argConflict, argMissing, checkImage, checkInteger, checkName, checkOneOf, checkPodRanges, presentFamilies, throwOnArgErrors } from "../network/args";
 import { SERVER_GROUP_POLICIES } from "../config/types";
 import { NodePoolArgs } from "./types";
 
@@ -105,11 +105,7 @@ export function planNodePool(name: string, args: NodePoolArgs): NodePoolLayout {
     }
     const serverGroupPolicy = args.serverGroupPolicy ?? "anti-affinity";
     findings.push(...checkOneOf(serverGroupPolicy, SERVER_GROUP_POLICIES, "serverGroupPolicy"));
-    if (args.imageName !== undefined && args.imageId !== undefined) {
-        findings.push(argConflict("imageName", "imageId", "give the image by name or by ID. Remove one."));
-    } else if (args.imageName === undefined && args.imageId === undefined) {
-        findings.push(argMissing("imageName", "give the Glance image by imageName or imageId."));
-    }
+    findings.push(...checkImage(args.imageName, args.imageId));
 
     const families = presentFamilies(args.subnetIds).map(([family]) => family);
     if (families.length === 0) findings.push(argMissing("subnetIds", "give subnetIds.ipv4, subnetIds.ipv6 or both (the node subnets)."));

@@ -23,6 +23,13 @@ export function argConflict(path: string, other: string, why: string): Finding {
     return error("arg-conflict", path, `${path} and ${other} are both set; ${why}`);
 }
 
+/** An image by name or by ID, not both and not neither. */
+export function checkImage(imageName: unknown, imageId: unknown): Finding[] {
+    if (imageName !== undefined && imageId !== undefined) return [argConflict("imageName", "imageId", "give the image by name or by ID. Remove one.")];
+    if (imageName === undefined && imageId === undefined) return [argMissing("imageName", "give the Glance image by imageName or imageId.")];
+    return [];
+}
+
 /** `arg-invalid` when `value` is not one of `allowed`. */
 export function checkOneOf(value: string | undefined, allowed: readonly string[], path: string): Finding[] {
     if (value === undefined || allowed.includes(value)) return [];

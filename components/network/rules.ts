@@ -97,6 +97,40 @@ export function rangesOf(family: IpFamily, list: readonly string[]): string[] {
     return out;
 }
 
+/** A rule without its group: the cluster's groups and the access gateways' share these builders. */
+export type FamilyRuleSpec = Omit<RuleSpec, "group">;
+
+/**
+ * ICMP of the family from the node subnet (`subnetWhy` says whose), and for IPv6 ICMPv6 from
+ * link-local addresses too: neighbour discovery and router advertisements come from there.
+ */
+export function icmpRules(family: IpFamily, subnetWhy: string): FamilyRuleSpec[] {
+    const facts = familyFacts(family);
+    const ingress = { direction: "ingress" as const, ethertype: family, protocol: facts.icmpProtocol };
+    const rules: FamilyRuleSpec[] = [
+        { key: `${facts.lowerSuffix}-icmp-subnet`, ...ingress, remote: { kind: "nodeSubnet" }, description: `${facts.icmpProtocol} from the node subnet (${subnetWhy})` },
+    ];
+    if (family === "IPv6") {
+        rules.push({
+            key: `${facts.lowerSuffix}-icmp-link-local`,
+            ...ingress,
+            remote: { kind: "cidr", cidr: facts.linkLocal },
+            description: `${facts.icmpProtocol} from link-local addresses (neighbour discovery, router advertisements)`,
+        });
+    }
+    return rules;
+}
+
+/** One TCP port from a remote. */
+export function tcpPortRule(family: IpFamily, key: string, port: number, remote: RuleRemote, description: string): FamilyRuleSpec {
+    return { key, direction: "ingress", ethertype: family, protocol: "tcp", portRangeMin: port, portRangeMax: port, remote, description };
+}
+
+/** All egress of the family (`why` says what for). */
+export function egressRule(family: IpFamily, why: string): FamilyRuleSpec {
+    return { key: `${familyFacts(family).lowerSuffix}-egress`, direction: "egress", ethertype: family, remote: { kind: "any" }, description: `all ${family} egress (${why})` };
+}
+
 /**
  * Every rule of the cluster's security groups.
  *
@@ -123,25 +157,7 @@ export function securityGroupRules(input: SecurityGroupRuleInput): RuleSpec[] {
             remote: { kind: "members" },
             description: `all ${family} traffic between cluster members`,
         });
-        rules.push({
-            group: "nodes",
-            key: `${f}-icmp-subnet`,
-            ...ingress,
-            protocol: facts.icmpProtocol,
-            remote: { kind: "nodeSubnet" },
-            description: `${facts.icmpProtocol} from the node subnet (router, DHCP and load-balancer ports)`,
-        });
-        if (family === "IPv6") {
-            // Neighbour discovery and router advertisements come from link-local addresses.
-            rules.push({
-                group: "nodes",
-                key: `${f}-icmp-link-local`,
-                ...ingress,
-                protocol: facts.icmpProtocol,
-                remote: { kind: "cidr", cidr: facts.linkLocal },
-                description: `${facts.icmpProtocol} from link-local addresses (neighbour discovery, router advertisements)`,
-            });
-        }
+        rules.push(...icmpRules(family, "router, DHCP and load-balancer ports").map((r): RuleSpec => ({ group: "nodes", ...r })));
         const pod = input.pods.find((p) => p.family === family);
         if (pod !== undefined) {
             if (input.bgp) {
@@ -188,72 +204,30 @@ export function securityGroupRules(input: SecurityGroupRuleInput): RuleSpec[] {
                 });
             }
         }
+        const nodes = (rule: FamilyRuleSpec): RuleSpec => ({ group: "nodes", ...rule });
+        const controlPlane = (rule: FamilyRuleSpec): RuleSpec => ({ group: "controlPlane", ...rule });
         for (const range of rangesOf(family, input.sshAllowedCidrs)) {
-            rules.push({
-                group: "nodes",
-                key: `${f}-ssh-${cidrSlug(range)}`,
-                ...ingress,
-                protocol: "tcp",
-                portRangeMin: SSH_PORT,
-                portRangeMax: SSH_PORT,
-                remote: { kind: "cidr", cidr: range },
-                description: `SSH from ${range} (allowed SSH range)`,
-            });
+            rules.push(nodes(tcpPortRule(family, `${f}-ssh-${cidrSlug(range)}`, SSH_PORT, { kind: "cidr", cidr: range }, `SSH from ${range} (allowed SSH range)`)));
         }
         const clients = input.gatewayClientFamilies?.includes(family) === true;
         if (clients) {
-            rules.push({
-                group: "nodes",
-                key: `${f}-ssh-wireguard-clients`,
-                ...ingress,
-                protocol: "tcp",
-                portRangeMin: SSH_PORT,
-                portRangeMax: SSH_PORT,
-                remote: { kind: "clientRange" },
-                description: `SSH from the access gateway's WireGuard clients (${family})`,
-            });
+            rules.push(nodes(tcpPortRule(family, `${f}-ssh-wireguard-clients`, SSH_PORT, { kind: "clientRange" }, `SSH from the access gateway's WireGuard clients (${family})`)));
         }
-        rules.push({
-            group: "nodes",
-            key: `${f}-egress`,
-            direction: "egress",
-            ethertype: family,
-            remote: { kind: "any" },
-            description: `all ${family} egress (images, packages, DNS, NTP, the metadata service)`,
-        });
-        rules.push({
-            group: "controlPlane",
-            key: `${f}-api-subnet`,
-            ...ingress,
-            protocol: "tcp",
-            portRangeMin: API_PORT,
-            portRangeMax: API_PORT,
-            remote: { kind: "nodeSubnet" },
-            description: `Kubernetes API from the node subnet (kubelets, load-balancer amphorae and health checks)`,
-        });
+        rules.push(nodes(egressRule(family, "images, packages, DNS, NTP, the metadata service")));
+        rules.push(
+            controlPlane(
+                tcpPortRule(family, `${f}-api-subnet`, API_PORT, { kind: "nodeSubnet" }, "Kubernetes API from the node subnet (kubelets, load-balancer amphorae and health checks)"),
+            ),
+        );
         if (clients) {
-            rules.push({
-                group: "controlPlane",
-                key: `${f}-api-wireguard-clients`,
-                ...ingress,
-                protocol: "tcp",
-                portRangeMin: API_PORT,
-                portRangeMax: API_PORT,
-                remote: { kind: "clientRange" },
-                description: `Kubernetes API from the access gateway's WireGuard clients (${family})`,
-            });
+            rules.push(
+                controlPlane(
+                    tcpPortRule(family, `${f}-api-wireguard-clients`, API_PORT, { kind: "clientRange" }, `Kubernetes API from the access gateway's WireGuard clients (${family})`),
+                ),
+            );
         }
         for (const range of rangesOf(family, input.apiAllowedCidrs)) {
-            rules.push({
-                group: "controlPlane",
-                key: `${f}-api-${cidrSlug(range)}`,
-                ...ingress,
-                protocol: "tcp",
-                portRangeMin: API_PORT,
-                portRangeMax: API_PORT,
-                remote: { kind: "cidr", cidr: range },
-                description: `Kubernetes API from ${range} (allowed API range)`,
-            });
+            rules.push(controlPlane(tcpPortRule(family, `${f}-api-${cidrSlug(range)}`, API_PORT, { kind: "cidr", cidr: range }, `Kubernetes API from ${range} (allowed API range)`)));
         }
     }
     return rules;

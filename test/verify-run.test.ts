@@ -243,6 +243,34 @@ describe("verify against the Kubernetes API double", () => {
         });
     });
 
+    it("right after pulumi up: waits until every planned node is Ready, then reads Calico's pools again", async () => {
+        await withDouble(dualStackScenario({ nodesComingUp: 4 }), async (double) => {
+            const report = await verify(double, { expect: planFor(), waitForNodes: true });
+            assert.strictEqual(evidence(report.results, "nodes", "all"), "3 nodes Ready (the plan has 3)");
+            assert.deepStrictEqual(double.callLines().slice(0, 9), [
+                "GET /api/v1/nodes",
+                "GET /api/v1/namespaces/kube-system/configmaps/kubeadm-config",
+                "GET /apis/crd.projectcalico.org/v1/ippools",
+                "GET /api/v1/nodes",
+                "GET /api/v1/nodes",
+                "GET /api/v1/nodes",
+                "GET /api/v1/nodes",
+                "GET /api/v1/namespaces/kube-system/configmaps/kubeadm-config",
+                "GET /apis/crd.projectcalico.org/v1/ippools",
+            ]);
+        });
+    });
+
+    it("without waiting, a cluster still coming up fails nodes with what is missing", async () => {
+        await withDouble(dualStackScenario({ nodesComingUp: 1 }), async (double) => {
+            const report = await verify(double, { expect: planFor() });
+            assert.strictEqual(
+                evidence(report.results, "nodes", "all"),
+                "expected every node Ready; not Ready: dev-control-plane-0, dev-workers-0; expected 3 nodes (the plan's control planes and workers), found 2: dev-control-plane-0, dev-workers-0",
+            );
+        });
+    });
+
     describe("an API that refuses", () => {
         it("unreachable: VerifyUnavailableError naming the server and the call", async () => {
             const double = await startDouble(dualStackScenario());

@@ -65,6 +65,8 @@ export interface Scenario {
     readonly probeCutAfter?: number;
     /** Ingress addresses the double's cloud gives a LoadBalancer Service. */
     readonly loadBalancerIngress?: readonly string[];
+    /** The first this many node lists show the last node missing and the others NotReady (a cluster still coming up). */
+    readonly nodesComingUp?: number;
     /** Namespaces that exist before the run (someone else's). */
     readonly namespaces?: readonly string[];
     /** Answer a call with an error instead. */
@@ -91,6 +93,7 @@ export class KubernetesDouble {
     private readonly podCount: Record<IpFamily, number> = { IPv4: 0, IPv6: 0 };
     private readonly serviceCount: Record<IpFamily, number> = { IPv4: 0, IPv6: 0 };
     private generated = 0;
+    private nodeLists = 0;
     private server?: http.Server;
 
     constructor(readonly scenario: Scenario) {
@@ -173,7 +176,11 @@ export class KubernetesDouble {
     private route(method: string, path: string, body: Json | undefined, res: http.ServerResponse): void {
         const parts = path.split("/").filter((p) => p !== "");
         const s = this.scenario;
-        if (method === "GET" && path === "/api/v1/nodes") return this.send(res, 200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: s.nodes.map((n) => this.node(n)) });
+        if (method === "GET" && path === "/api/v1/nodes") {
+            const comingUp = this.nodeLists++ < (s.nodesComingUp ?? 0);
+            const nodes = comingUp ? s.nodes.slice(0, -1).map((n) => ({ ...n, ready: false })) : s.nodes;
+            return this.send(res, 200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: nodes.map((n) => this.node(n)) });
+        }
         if (method === "GET" && path === "/api/v1/namespaces/kube-system/configmaps/kubeadm-config") {
             if (s.kubeadmConfig === false) return this.status(res, 404, "NotFound", 'configmaps "kubeadm-config" not found');
             return this.send(res, 200, this.kubeadmConfigMap());
@@ -190,6 +197,8 @@ export class KubernetesDouble {
                 const ns = this.namespaces.get(namespace);
                 if (ns === undefined) return this.status(res, 404, "NotFound", `namespaces "${namespace}" not found`);
                 this.namespaces.delete(namespace);
+                // Namespace deletion takes the namespace's objects with it.
+                for (const objects of [this.pods, this.services]) for (const key of [...objects.keys()]) if (key.startsWith(`${namespace}/`)) objects.delete(key);
                 return this.send(res, 200, { ...ns, status: { phase: "Terminating" } });
             }
             if (parts.length >= 5 && !this.namespaces.has(namespace)) return this.status(res, 404, "NotFound", `namespaces "${namespace}" not found`);

@@ -9,3 +9,4 @@ export * from "./manifests";
 export * from "./facts";
 export * from "./kubernetesApi";
 export * from "./run";
+export * from "./afterUp";

@@ -255,7 +255,7 @@ describe("verify: probes", () => {
         probeNode: "w-1",
         serverNodeAddresses: ["10.0.0.11", "fd12:3456:789a::11"],
         service: { name: "dualstack-verify", ipFamilies: ["IPv4", "IPv6"], clusterIPs: ["10.96.0.100", "fd12:3456:789a:8000::64"], nodePort: 30080 },
-        serviceName: "dualstack-verify.ns.svc",
+        serviceName: "dualstack-verify.ns.svc.cluster.local.",
         serverPort: 8080,
         servicePort: 80,
         egressTargets: [
@@ -271,13 +271,13 @@ describe("verify: probes", () => {
             [
                 "pod-to-pod/IPv4 http 3 http://10.244.0.10:8080/hostname",
                 "pod-to-service/IPv4 http 3 http://10.96.0.100/hostname",
-                "dns/IPv4 A 3 dualstack-verify.ns.svc",
+                "dns/IPv4 A 3 dualstack-verify.ns.svc.cluster.local.",
                 "egress/IPv4 tcp 2 192.0.2.10:443",
                 "node-port/IPv4 http 3 http://10.0.0.11:30080/hostname",
                 "metadata-blocked/IPv4 http 1 http://169.254.169.254/",
                 "pod-to-pod/IPv6 http 3 http://[fd12:3456:789a:4000::a]:8080/hostname",
                 "pod-to-service/IPv6 http 3 http://[fd12:3456:789a:8000::64]/hostname",
-                "dns/IPv6 AAAA 3 dualstack-verify.ns.svc",
+                "dns/IPv6 AAAA 3 dualstack-verify.ns.svc.cluster.local.",
                 "node-port/IPv6 http 3 http://[fd12:3456:789a::11]:30080/hostname",
                 "metadata-blocked/IPv6 http 1 http://[fe80::a9fe:a9fe%25eth0]/",
             ].join("\n"),
@@ -362,7 +362,7 @@ describe("verify: probes", () => {
         );
         assert.strictEqual(
             rows.find((r) => r.check === "dns")?.evidence,
-            "dualstack-verify-probe on w-1: A dualstack-verify.ns.svc: expected 10.96.0.100 (the Service's IPv4 ClusterIP); no result: pod dualstack-verify-probe stopped before it ran every probe (phase Failed)",
+            "dualstack-verify-probe on w-1: A dualstack-verify.ns.svc.cluster.local.: expected 10.96.0.100 (the Service's IPv4 ClusterIP); no result: pod dualstack-verify-probe stopped before it ran every probe (phase Failed)",
         );
     });
 
@@ -403,6 +403,8 @@ describe("verify: objects as the checks see them", () => {
         const configMap = { data: { ClusterConfiguration: "kind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16,fd00:1::/56\n  serviceSubnet: 10.96.0.0/16, fd00:2::/112\n" } };
         assert.deepStrictEqual(kubeadmNetworking(configMap as never), { podSubnets: ["10.244.0.0/16", "fd00:1::/56"], serviceSubnets: ["10.96.0.0/16", "fd00:2::/112"] });
         assert.strictEqual(kubeadmNetworking({ data: {} } as never), undefined);
+        const domain = { data: { ClusterConfiguration: "networking:\n  dnsDomain: k8s.example.com\n  serviceSubnet: fd00:2::/112\n" } };
+        assert.deepStrictEqual(kubeadmNetworking(domain as never), { podSubnets: [], serviceSubnets: ["fd00:2::/112"], dnsDomain: "k8s.example.com" });
     });
 
     it("a pod that cannot start says why: the scheduler's reason or the container's", () => {

@@ -108,7 +108,7 @@ describe("verify against the Kubernetes API double", () => {
                 evidence(report.results, "pod-to-pod", "IPv6"),
                 'dualstack-verify-probe on dev-workers-1 → http://[fd12:3456:789a:4000::a]:8080/hostname (pod dualstack-verify-server on dev-workers-0): "dualstack-verify-server"',
             );
-            assert.strictEqual(evidence(report.results, "dns", "IPv6"), 'dualstack-verify-probe on dev-workers-1: AAAA dualstack-verify.dualstack-verify-t0000.svc: "fd12:3456:789a:8000::64"');
+            assert.strictEqual(evidence(report.results, "dns", "IPv6"), 'dualstack-verify-probe on dev-workers-1: AAAA dualstack-verify.dualstack-verify-t0000.svc.cluster.local.: "fd12:3456:789a:8000::64"');
             assert.strictEqual(evidence(report.results, "load-balancer", "IPv6"), "the stack has no cloud controller for Services of type LoadBalancer");
             assert.deepStrictEqual(report.cleanup, { namespace: NAMESPACE, deleted: true });
             assert.deepStrictEqual(double.callLines(), [

@@ -53,8 +53,8 @@ describe("verify: the probe script", () => {
         const calls = path.join(dir, "calls");
         const probes = [
             "pod-to-pod/IPv4 http 3 http://10.244.0.10:8080/hostname",
-            "dns/IPv4 A 3 dualstack-verify.ns.svc",
-            "dns/IPv6 AAAA 3 dualstack-verify.ns.svc",
+            "dns/IPv4 A 3 dualstack-verify.ns.svc.cluster.local.",
+            "dns/IPv6 AAAA 3 dualstack-verify.ns.svc.cluster.local.",
             "pod-to-pod/IPv6 http 2 http://[fd00:244::a]:8080/hostname",
             "egress/IPv4 tcp 2 192.0.2.10:443",
             "egress/IPv6 tcp 1 [2001:db8::10]:443",
@@ -67,10 +67,10 @@ describe("verify: the probe script", () => {
         assert.strictEqual(result.status, 0, result.stderr);
         assert.deepStrictEqual(fs.readFileSync(calls, "utf8").trim().split("\n"), [
             "curl -g -sS -m 4 http://10.244.0.10:8080/hostname",
-            "dig +search +short +time=4 +tries=1 dualstack-verify.ns.svc A",
-            "dig +search +short +time=4 +tries=1 dualstack-verify.ns.svc AAAA",
+            "dig +short +time=4 +tries=1 dualstack-verify.ns.svc.cluster.local. A",
+            "dig +short +time=4 +tries=1 dualstack-verify.ns.svc.cluster.local. AAAA",
             "sleep 1",
-            "dig +search +short +time=4 +tries=1 dualstack-verify.ns.svc AAAA",
+            "dig +short +time=4 +tries=1 dualstack-verify.ns.svc.cluster.local. AAAA",
             "curl -g -sS -m 4 http://[fd00:244::a]:8080/hostname",
             "sleep 1",
             "curl -g -sS -m 4 http://[fd00:244::a]:8080/hostname",

@@ -37,8 +37,12 @@ export function kubeadmNetworking(configMap: V1ConfigMap): KubeadmNetworking | u
     } catch {
         return undefined;
     }
-    const networking = (document as { networking?: { podSubnet?: unknown; serviceSubnet?: unknown } } | null)?.networking;
-    return { podSubnets: splitList(networking?.podSubnet), serviceSubnets: splitList(networking?.serviceSubnet) };
+    const networking = (document as { networking?: { podSubnet?: unknown; serviceSubnet?: unknown; dnsDomain?: unknown } } | null)?.networking;
+    return {
+        podSubnets: splitList(networking?.podSubnet),
+        serviceSubnets: splitList(networking?.serviceSubnet),
+        ...(typeof networking?.dnsDomain === "string" && networking.dnsDomain !== "" ? { dnsDomain: networking.dnsDomain } : {}),
+    };
 }
 
 /** A Calico pool as stored. */

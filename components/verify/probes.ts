@@ -67,7 +67,7 @@ printf '%s\\n' "\${${PROBES_ENV}:-}" | while read -r id kind tries target; do
     attempt=$((attempt + 1))
     case "$kind" in
       http) out=$(curl -g -sS -m "$timeout" "$target" 2>&1) ;;
-      A|AAAA) out=$(dig +search +short +time="$timeout" +tries=1 "$target" "$kind" 2>&1) ;;
+      A|AAAA) out=$(dig +short +time="$timeout" +tries=1 "$target" "$kind" 2>&1) ;;
       tcp)
         host=\${target%:*}
         host=\${host#\\[}
@@ -130,7 +130,7 @@ export interface ProbeContext {
     /** The server node's InternalIPs. */
     readonly serverNodeAddresses: readonly string[];
     readonly service: ServiceFacts;
-    /** `<service>.<namespace>.svc`, resolved through the pod's search path. */
+    /** The Service's fully qualified name, `<service>.<namespace>.svc.<cluster domain>.`, asked of the pod's resolver. */
     readonly serviceName: string;
     readonly serverPort: number;
     readonly servicePort: number;

@@ -36,6 +36,9 @@ import {
     ServiceFacts,
 } from "./types";
 
+/** kubeadm's default `networking.dnsDomain`. */
+export const KUBEADM_DNS_DOMAIN = "cluster.local";
+
 /** Time, for waits (tests pass one that does not sleep). */
 export interface Clock {
     now(): number;
@@ -141,7 +144,12 @@ interface Context {
 }
 
 /** Read until `done`, or until the deadline; returns the last value read and whether it was done. */
-async function waitUntil<T>(context: Context, read: () => Promise<T>, done: (value: T) => boolean, deadline: number): Promise<{ value: T; done: boolean }> {
+async function waitUntil<T>(
+    context: Context,
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    deadline: number,
+): Promise<{ value: T; done: boolean }> {
     for (;;) {
         context.signal?.throwIfAborted();
         const value = await read();
@@ -153,7 +161,11 @@ async function waitUntil<T>(context: Context, read: () => Promise<T>, done: (val
 }
 
 /** Nodes, kubeadm's networking and Calico's pools. */
-async function gatherFacts(context: Context, options: VerifyOptions, timeoutMs: number): Promise<{ facts: ClusterFacts; expectations: Expectations }> {
+async function gatherFacts(
+    context: Context,
+    options: VerifyOptions,
+    timeoutMs: number,
+): Promise<{ facts: ClusterFacts; expectations: Expectations }> {
     const readNodes = async () => (await context.api.listNodes()).map(nodeFacts);
     let nodes = await readNodes();
     const readRest = async (current: typeof nodes): Promise<ClusterFacts> => {
@@ -182,7 +194,15 @@ async function gatherFacts(context: Context, options: VerifyOptions, timeoutMs: 
 }
 
 /** Create the Service; a dual-stack Service the API refuses is retried single-stack, so the primary family is still tested. */
-async function createService(context: Context, namespace: string, name: string, families: readonly IpFamily[], type: "NodePort" | "LoadBalancer", port: number, annotations?: Readonly<Record<string, string>>): Promise<{ service: ServiceFacts; object?: V1Service }> {
+async function createService(
+    context: Context,
+    namespace: string,
+    name: string,
+    families: readonly IpFamily[],
+    type: "NodePort" | "LoadBalancer",
+    port: number,
+    annotations?: Readonly<Record<string, string>>,
+): Promise<{ service: ServiceFacts; object?: V1Service }> {
     try {
         const object = await context.api.createService(namespace, serviceManifest(name, families, type, port, annotations));
         return { service: serviceFacts(object), object };
@@ -314,7 +334,7 @@ async function runTestObjects(
         probeNode: nodes.probe,
         serverNodeAddresses: serverNode?.internalIPs ?? [],
         service,
-        serviceName: `${SERVICE_NAME}.${namespace}.svc`,
+        serviceName: `${SERVICE_NAME}.${namespace}.svc.${facts.kubeadm?.dnsDomain ?? KUBEADM_DNS_DOMAIN}.`,
         serverPort: SERVER_PORT,
         servicePort: port,
         egressTargets: options.egressTargets ?? [],

@@ -115,6 +115,8 @@ export interface KubeadmNetworking {
     readonly podSubnets: readonly string[];
     /** `networking.serviceSubnet`, split at commas (primary family first). */
     readonly serviceSubnets: readonly string[];
+    /** `networking.dnsDomain`, when set (kubeadm's default is `cluster.local`). */
+    readonly dnsDomain?: string;
 }
 
 /** A Calico IP pool as stored. */

@@ -36,8 +36,17 @@ export function namespaceManifest(name?: string): V1Namespace {
     };
 }
 
-/** Pin a pod to one node by name, through the scheduler (taints and resources still apply). */
-function onNode(node: string): Pick<V1PodSpec, "affinity"> {
+/** The "restricted" Pod Security profile: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp. */
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } };
+const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+const RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } };
+
+/**
+ * What both test pods share: pinned to one node by name, through the scheduler (taints and
+ * resources still apply); run once; no service-account token, no service links; the
+ * "restricted" Pod Security profile.
+ */
+function testPodSpec(node: string): Omit<V1PodSpec, "containers"> {
     return {
         affinity: {
             nodeAffinity: {
@@ -46,13 +55,13 @@ function onNode(node: string): Pick<V1PodSpec, "affinity"> {
                 },
             },
         },
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: 1,
+        securityContext: POD_SECURITY,
     };
 }
-
-/** The "restricted" Pod Security profile: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp. */
-const POD_SECURITY = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } };
-const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
-const RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } };
 
 /**
  * The server: agnhost netexec answering its host name (the pod's name) on every path. The
@@ -65,12 +74,7 @@ export function serverPod(image: string, node: string): V1Pod {
         kind: "Pod",
         metadata: { name: SERVER_POD, labels: { ...SERVER_LABELS } },
         spec: {
-            ...onNode(node),
-            restartPolicy: "Never",
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: 1,
-            securityContext: POD_SECURITY,
+            ...testPodSpec(node),
             containers: [
                 {
                     name: "server",
@@ -96,13 +100,8 @@ export function probePod(image: string, node: string, probes: readonly Probe[], 
         kind: "Pod",
         metadata: { name: PROBE_POD, labels: { ...VERIFY_LABELS, "app.kubernetes.io/component": "probe" } },
         spec: {
-            ...onNode(node),
-            restartPolicy: "Never",
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: 1,
+            ...testPodSpec(node),
             activeDeadlineSeconds: deadlineSeconds,
-            securityContext: POD_SECURITY,
             containers: [
                 {
                     name: "probe",

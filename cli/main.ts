@@ -1,6 +1,7 @@
 /**
- * The `dualstack` command: `check`, `plan` and `verify`. Exit codes: 0 no error finding, 1 an error
- * finding, 2 unusable input (unreadable file, bad arguments) with a one-line reason.
+ * The `dualstack` command: `check`, `plan` and `verify`. Exit codes: 0 no error finding (no
+ * failed check), 1 an error finding (a failed check), 2 unusable input (unreadable file, bad
+ * arguments, a cluster that cannot be verified) with a one-line reason.
  */
 import { parseArgs } from "util";
 import { UnreadableStackFileError } from "../components/config/stackFile";

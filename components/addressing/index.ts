@@ -21,3 +21,4 @@ export * from "./summary";
 export * from "./rules/changes";
 export * from "./rules/compute";
 export * from "./rules/gateway";
+export * from "./hostPort";

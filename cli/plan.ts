@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
-import { readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
+import { readInputFile, readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
 import { checkRecordedStack, PackConfig, packConfigProblems, parsePackConfig } from "../policies/local";
 import { policies } from "../policies/policies";
 import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
@@ -193,12 +193,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
 
 /** Read a policy pack configuration file; unreadable or malformed is unusable input (exit 2). */
 function readPackConfig(file: string): PackConfig {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UnreadableStackFileError(file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
-    }
+    const text = readInputFile(file);
     let config: PackConfig;
     try {
         config = parsePackConfig(JSON.parse(text));

@@ -86,7 +86,7 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
         const namespace = rawKey.slice(0, colon);
         const name = rawKey.slice(colon + 1);
         if (namespace !== NAMESPACE) continue;
-        const field = CONFIG_SCHEMA[name];
+        const field = fieldOf(CONFIG_SCHEMA, name);
         if (field === undefined) {
             findings.push(unknownKey(key(name), name, CONFIG_SCHEMA));
             continue;
@@ -142,15 +142,24 @@ function leafKeys(value: unknown, prefix: string, into = new Set<string>()): Set
  * component. Unknown keys are kept, so that loading reports them.
  */
 export function configArgsFromEngine(all: Readonly<Record<string, string>>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    // A null prototype keeps a key named "__proto__" an own key, so that loading reports it.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [rawKey, value] of Object.entries(all)) {
         const colon = rawKey.indexOf(":");
         if (colon < 0 || rawKey.slice(0, colon) !== NAMESPACE) continue;
         const name = rawKey.slice(colon + 1);
-        const field = CONFIG_SCHEMA[name];
+        const field = fieldOf(CONFIG_SCHEMA, name);
         out[name] = field === undefined ? value : fromEngineString(value, field.type);
     }
     return out;
+}
+
+/**
+ * The schema field of a key, own keys only: a key named like an Object.prototype member
+ * (`constructor`, `__proto__`, `toString`) is an unknown key, not the member.
+ */
+function fieldOf(fields: Readonly<Record<string, Field>>, name: string): Field | undefined {
+    return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
 /** Top-level values from the engine are strings; objects and lists are JSON. */
@@ -280,7 +289,7 @@ function checkValue(value: unknown, type: FieldType, path: string, findings: Fin
             }
             const out: Tree = {};
             for (const [name, item] of Object.entries(value as Tree)) {
-                const field = type.fields[name];
+                const field = fieldOf(type.fields, name);
                 if (field === undefined) {
                     findings.push(unknownKey(`${path}.${name}`, name, type.fields));
                     continue;
@@ -325,7 +334,7 @@ function unknownKey(path: string, name: string, fields: Readonly<Record<string, 
     const parent = path.slice(0, path.length - name.length);
     if (/[.[]/.test(name)) {
         const [head] = name.split(/[.[]/);
-        const structured = fields[head] !== undefined;
+        const structured = fieldOf(fields, head) !== undefined;
         return error(
             "config-unknown-key",
             path,

@@ -29,15 +29,81 @@ export function stackNameOf(file: string): string {
     return match ? match[1] : base.replace(/\.ya?ml$/, "");
 }
 
-/** Parse a stack file's text. */
+/** The largest input file read (stack files, policy pack configurations): 1 MiB. */
+export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+
+/** What an inode that is not a regular file is, for the one-line reason. */
+function fileKind(stat: fs.Stats): string {
+    if (stat.isDirectory()) return "is a directory";
+    if (stat.isFIFO()) return "is a named pipe (FIFO), not a regular file";
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) return "is a device, not a regular file";
+    if (stat.isSocket()) return "is a socket, not a regular file";
+    return "is not a regular file";
+}
+
+/**
+ * Read a regular file of at most `limit` bytes as UTF-8. A FIFO, a device or a directory is
+ * refused without reading from it (opened non-blocking, so a FIFO without a writer cannot hang
+ * the command), and so is a file over the limit (nothing reads more than limit + 1 bytes).
+ */
+export function readInputFile(file: string, limit = MAX_INPUT_FILE_BYTES): string {
+    let fd: number;
+    try {
+        fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+        throw new UnreadableStackFileError(file, reason);
+    }
+    try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile()) throw new UnreadableStackFileError(file, fileKind(stat));
+        const tooLarge = () => new UnreadableStackFileError(file, `is larger than ${limit} bytes, the limit for an input file`);
+        if (stat.size > limit) throw tooLarge();
+        const buffer = Buffer.alloc(limit + 1);
+        let length = 0;
+        for (;;) {
+            const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+            if (read === 0) break;
+            length += read;
+            // The file grew after fstat: stop at the limit instead of reading on.
+            if (length > limit) throw tooLarge();
+        }
+        return buffer.subarray(0, length).toString("utf8");
+    } catch (e) {
+        if (e instanceof UnreadableStackFileError) throw e;
+        throw new UnreadableStackFileError(file, (e as NodeJS.ErrnoException).code === "EISDIR" ? "is a directory" : (e as Error).message);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * Parse a stack file's text as the Pulumi CLI reads it (gopkg.in/yaml.v3): `<<` merge keys
+ * are merged. Aliases that expand too far are refused (the `yaml` package's resource limit).
+ */
 export function parseStackFile(file: string, text: string): StackFile {
-    const document = parseDocument(text, { prettyErrors: false });
+    let document: ReturnType<typeof parseDocument>;
+    try {
+        document = parseDocument(text, { prettyErrors: false, merge: true });
+    } catch (e) {
+        throw new UnreadableStackFileError(file, `not valid YAML: ${firstLine((e as Error).message)}`);
+    }
     if (document.errors.length > 0) {
         const first = document.errors[0];
         const line = text.slice(0, first.pos[0]).split("\n").length;
-        throw new UnreadableStackFileError(file, `not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}`);
+        throw new UnreadableStackFileError(file, `not valid YAML${line ? ` (line ${line})` : ""}: ${firstLine(first.message)}`);
     }
-    const data: unknown = document.toJS();
+    let data: unknown;
+    try {
+        data = document.toJS();
+    } catch (e) {
+        const reason =
+            e instanceof ReferenceError && /alias/i.test(e.message)
+                ? "its YAML aliases expand too far (a resource-exhaustion guard); write the values out instead of nesting aliases"
+                : `not usable YAML: ${firstLine((e as Error).message)}`;
+        throw new UnreadableStackFileError(file, reason);
+    }
     if (data === null || data === undefined) {
         throw new UnreadableStackFileError(file, "the file is empty; a stack file has a top-level config: map");
     }
@@ -54,17 +120,13 @@ export function parseStackFile(file: string, text: string): StackFile {
     return { file, stack: stackNameOf(file), config: config as Record<string, unknown> };
 }
 
-/** Read and parse a stack file. */
+function firstLine(message: string): string {
+    return message.split("\n")[0];
+}
+
+/** Read and parse a stack file (a regular file of at most MAX_INPUT_FILE_BYTES). */
 export function readStackFile(file: string): StackFile {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-        throw new UnreadableStackFileError(file, reason);
-    }
-    return parseStackFile(file, text);
+    return parseStackFile(file, readInputFile(file));
 }
 
 /** The directory holding `Pulumi.yaml`, searching upwards from `start`. */

@@ -140,6 +140,11 @@ export function findProjectRoot(start: string = process.cwd()): string | undefin
     }
 }
 
+/** Pulumi's stack names: letters, digits, `-`, `_` and `.`, at most 100 characters (so never a path). */
+export function isStackName(name: string): boolean {
+    return /^[A-Za-z0-9_.-]{1,100}$/.test(name) && name !== "." && name !== "..";
+}
+
 /** The stack file of a named stack: `<project>/stacks/Pulumi.<name>.yaml`. */
 export function stackFilePath(stack: string, start: string = process.cwd()): string {
     const root = findProjectRoot(start) ?? path.resolve(start);

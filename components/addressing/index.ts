@@ -7,6 +7,7 @@ export * from "./cidr";
 export * from "./ula";
 export * from "./capacity";
 export * from "./findings";
+export * from "./names";
 export * from "./overlap";
 export * from "./plan";
 export * from "./validate";

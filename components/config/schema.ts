@@ -4,6 +4,7 @@
  * configuration reference is checked against it by a test.
  */
 import { ALL_FAMILIES } from "../addressing/family";
+import { DNS_NAME } from "../addressing/names";
 import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
 /** The type of one configuration value. */
@@ -35,7 +36,6 @@ const oneOf = (values: readonly string[]): FieldType => ({ kind: "enum", values 
 const listOf = (item: FieldType): FieldType => ({ kind: "list", item });
 const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object", fields });
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 /** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
 export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
@@ -181,7 +181,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             flavor: { type: str(), doc: "Nova flavor name.", default: "required", required: true },
             image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true },
             endpoint: {
-                type: str(DNS_NAME, "a DNS name such as api.dev.example.com"),
+                type: str(DNS_NAME, "a DNS name such as api.dev.example.com (not an address: the endpoint's addresses are in the certificate already)"),
                 doc: "DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up.",
                 default: "none (the endpoint address is used)",
             },

@@ -4,6 +4,7 @@
  */
 export * from "./family";
 export * from "./cidr";
+export * from "./coverage";
 export * from "./ula";
 export * from "./capacity";
 export * from "./findings";

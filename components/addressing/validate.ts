@@ -3,6 +3,7 @@
  * entry point the components, the CLI and the policy pack share.
  */
 import { ClusterConfig, NodeRangeSpec, RangeSpec } from "../config/types";
+import { Cidr } from "./cidr";
 import { keys } from "../config/keys";
 import { endpointAddresses, familyCapacity, usableNodeAddresses } from "./capacity";
 import { ALL_FAMILIES, familyFacts, IpFamily, otherFamily } from "./family";
@@ -36,6 +37,7 @@ import {
     checkNodeSubnetSize,
     checkPodCapacity,
     checkWorldOpen,
+    checkWorldOpenUnion,
     RangeLabel,
 } from "./rules/ranges";
 import { isValidGlobalId, standInGlobalId, ULA_REGION_PREFIX, ulaPrefix, ulaRange, UlaUse, UNIQUE_LOCAL_RANGE } from "./ula";
@@ -322,21 +324,24 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
 
 function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
     const findings: Finding[] = [];
-    const lists: Array<[readonly string[], (i: number) => string, string]> = [
-        [config.access.apiAllowedCidrs, keys.apiAllowedCidr, "the Kubernetes API (6443)"],
-        [config.access.sshAllowedCidrs, keys.sshAllowedCidr, "SSH (22)"],
+    const lists: Array<[readonly string[], (i: number) => string, string, string]> = [
+        [config.access.apiAllowedCidrs, keys.apiAllowedCidr, keys.apiAllowedCidrs, "the Kubernetes API (6443)"],
+        [config.access.sshAllowedCidrs, keys.sshAllowedCidr, keys.sshAllowedCidrs, "SSH (22)"],
     ];
-    for (const [list, keyOf, what] of lists) {
+    for (const [list, keyOf, listKey, what] of lists) {
+        const ranges: Cidr[] = [];
         list.forEach((text, index) => {
             const checked = checkCidr(text, undefined, keyOf(index));
             findings.push(...checked.findings);
             if (checked.cidr) {
+                ranges.push(checked.cidr);
                 findings.push(
                     ...checkWorldOpen(checked.cidr, keyOf(index), what),
                     ...checkAllowedRangeFamily(checked.cidr, nodeFamilies, keyOf(index), what),
                 );
             }
         });
+        findings.push(...checkWorldOpenUnion(ranges, listKey, what));
     }
     if (config.access.apiAllowedCidrs.length === 0) {
         findings.push(

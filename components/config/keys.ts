@@ -44,4 +44,5 @@ export const keys = {
     apiAllowedCidr: (i: number) => key(`access.apiAllowedCidrs[${i}]`),
     apiAllowedCidrs: key("access.apiAllowedCidrs"),
     sshAllowedCidr: (i: number) => key(`access.sshAllowedCidrs[${i}]`),
+    sshAllowedCidrs: key("access.sshAllowedCidrs"),
 } as const;

@@ -4,7 +4,8 @@
  */
 import { usableNodeAddresses } from "../capacity";
 import { Cidr, contains, parseAddress } from "../cidr";
-import { IpFamily } from "../family";
+import { coversWholeSpace } from "../coverage";
+import { ALL_FAMILIES, IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
 import { findOverlaps, Labeled } from "../overlap";
 import { ULA_LOCAL_BLOCK } from "../ula";
@@ -193,6 +194,23 @@ export function checkWorldOpen(range: Cidr, path: string, what: string): Finding
                 `configuration lists the port in allowedPorts.`,
         ),
     ];
+}
+
+/**
+ * `world-open-access` on a whole list: ranges none of which is a /0 but whose union is the
+ * whole space of a family (`0.0.0.0/1` and `128.0.0.0/1`), which the security-group rules
+ * built from them open to the world just the same.
+ */
+export function checkWorldOpenUnion(ranges: readonly Cidr[], path: string, what: string): Finding[] {
+    return ALL_FAMILIES.filter((family) => !ranges.some((r) => r.family === family && r.prefixLength === 0) && coversWholeSpace(ranges, family)).map((family) =>
+        warning(
+            "world-open-access",
+            path,
+            `${path} lists ${ranges.filter((r) => r.family === family).map((r) => r.text).join(", ")}, which together are every ` +
+                `${family} address: ${what} is open to the whole ${family} internet. Prefer the ranges of your offices, VPN or CI ` +
+                `runners. The policy pack (policy secgroup-world-open) refuses it unless its configuration lists the port in allowedPorts.`,
+        ),
+    );
 }
 
 /**

@@ -329,7 +329,8 @@ describe("#port-address-pairs-world", () => {
 
 describe("#secgroup-rule-family: protocols", () => {
     it("refuses a protocol Neutron does not know, and an IPv6 protocol in any case with IPv4", async () => {
-        const found = async (props: Record<string, unknown>) => messages(await runResourcePolicy(secgroupRuleFamily, resourceArgs(SecGroupRule, props, { name: "r" })));
+        const found = async (props: Omit<typeof ssh, "portRangeMin" | "portRangeMax"> & { portRangeMin?: number; portRangeMax?: number }) =>
+            messages(await runResourcePolicy(secgroupRuleFamily, resourceArgs(SecGroupRule, props, { name: "r" })));
         assert.deepStrictEqual(await found({ ...ssh, protocol: "tcp6" }), [
             '[secgroup-protocol-invalid] r.protocol is "tcp6", which is neither a protocol name Neutron knows (tcp, udp, icmp, ipv6-icmp, ipip, ...) nor a number from 0 to 255; Neutron refuses the rule. Write the name or the number.',
         ]);

@@ -14,6 +14,7 @@ export * from "./plan";
 export * from "./validate";
 export * from "./rules/cidr";
 export * from "./rules/kubernetes";
+export * from "./rules/versions";
 export * from "./rules/calico";
 export * from "./rules/neutron";
 export * from "./rules/ranges";

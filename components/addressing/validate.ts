@@ -12,8 +12,8 @@ import { Labeled } from "./overlap";
 import { AddressPlan, FamilyPlan, NodeSubnetPlan, PlannedRange, RangeSource, UlaPlan } from "./plan";
 import {
     checkCalicoBgp,
+    checkCalicoMetadataAccess,
     checkCalicoBlocks,
-    checkCalicoKubernetesVersion,
     checkCalicoPool,
     checkUlaNatOutgoing,
 } from "./rules/calico";
@@ -24,15 +24,16 @@ import {
     checkControlPlaneCount,
     checkIpFamilies,
     checkJoinExisting,
-    checkKubernetesVersion,
     checkPodRangeAndNodeMask,
     checkServiceRange,
 } from "./rules/kubernetes";
 import { checkNeutronSubnet } from "./rules/neutron";
+import { checkCalicoKubernetesVersion, checkKubernetesVersion } from "./rules/versions";
 import {
     checkAllowedRangeFamily,
     checkClusterFamiliesOnNodes,
-    checkDnsNameserver,
+    checkDnsNameservers,
+    checkSpecialUseRange,
     checkDisjoint,
     checkNodeSubnetSize,
     checkPodCapacity,
@@ -183,8 +184,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
             usablePorts: usableNodeAddresses(family, prefixLength),
         };
         nodeSubnets.push(subnet);
-        findings.push(
-            ...checkNeutronSubnet(
+        const neutronFindings = checkNeutronSubnet(
                 {
                     family,
                     cidr: range?.cidr,
@@ -199,7 +199,12 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
                     addressMode: keys.ipv6AddressMode,
                     raMode: keys.ipv6RaMode,
                 },
-            ),
+            );
+        // A range Neutron refuses for its place already has its finding; any other special-use block gets one.
+        const refusedRange = neutronFindings.some((f) => ["neutron-unusable-range", "neutron-multicast", "neutron-loopback"].includes(f.rule));
+        findings.push(
+            ...neutronFindings,
+            ...(range === undefined || refusedRange ? [] : checkSpecialUseRange(range.cidr, "nodes", key)),
             // The policy pack refuses oversized node subnets (configurable there); check says so early.
             ...checkNodeSubnetMaxSize(
                 family,
@@ -267,6 +272,8 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
             capacity,
         });
         findings.push(
+            ...checkSpecialUseRange(pods.range.cidr, "pods", podKey),
+            ...checkSpecialUseRange(services.range.cidr, "services", serviceKey),
             ...checkServiceRange(services.range.cidr, serviceKey),
             ...checkPodRangeAndNodeMask(pods.range.cidr, nodeMask, podKey, keys.nodeMask(family)),
             ...checkPodCapacity(pods.range.cidr, nodeMask, capacity.nodesByPodRange, nodeCount, podKey, keys.nodeMask(family)),
@@ -287,14 +294,18 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         if (checked.cidr) reserved.push({ cidr: checked.cidr, key: keys.reservedCidr(index), source: "config" });
     });
 
-    findings.push(...checkAccessLists(config, nodeFamilies), ...checkDnsNameservers(config, nodeFamilies));
+    findings.push(
+        ...checkAccessLists(config, nodeFamilies),
+        ...checkDnsNameservers(config.network.dnsNameservers, nodeFamilies, keys.dnsNameservers, keys.dnsNameserverList),
+        ...checkCalicoMetadataAccess(config.calico.blockMetadata, keys.calicoBlockMetadata),
+    );
     findings.push(
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
         ...checkJoinExisting(config.controlPlane.count, config.controlPlane.joinExisting, keys.joinExisting, keys.controlPlaneCount),
         ...checkServerGroupSize(config.controlPlane.count, config.controlPlane.serverGroupPolicy, keys.controlPlaneCount),
         ...config.workerPools.flatMap((pool, index) => checkServerGroupSize(pool.count, pool.serverGroupPolicy, keys.workerPool(index, "count"))),
-        ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion),
+        ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion, keys.kubernetesVersion),
     );
 
     const labeledRanges: Labeled<RangeLabel>[] = [
@@ -355,8 +366,4 @@ function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily
         );
     }
     return findings;
-}
-
-function checkDnsNameservers(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
-    return config.network.dnsNameservers.flatMap((text, index) => checkDnsNameserver(text, nodeFamilies, keys.dnsNameservers(index)));
 }

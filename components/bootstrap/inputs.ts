@@ -6,6 +6,7 @@
 import { parseAddress, parseCidr } from "../addressing/cidr";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { isDnsLabel, isHost, quoted } from "../addressing/names";
+import { parseKubernetesVersionParts } from "../addressing/rules/versions";
 import { PROXY_MODES } from "../config/types";
 import { API_SERVER_PORT, ClusterBootstrap, NODE_ROLES, NodeFacts, NodeRole } from "./types";
 
@@ -31,16 +32,16 @@ export interface KubernetesVersion {
     readonly patch?: string;
 }
 
-/** Parse `1.34` or `1.34.2` (an optional leading `v` is accepted). */
+/** Parse `1.34` or `1.34.2` (an optional leading `v` is accepted), as rules/versions.ts reads versions. */
 export function parseKubernetesVersion(text: string): KubernetesVersion {
-    const match = typeof text === "string" ? /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text) : null;
-    if (!match) {
+    const parts = typeof text === "string" ? parseKubernetesVersionParts(text) : undefined;
+    if (parts === undefined) {
         throw new BootstrapInputError(
             `kubernetesVersion ${shown(text)} is not a Kubernetes version: write MAJOR.MINOR ("1.34") or MAJOR.MINOR.PATCH ("1.34.2").`,
         );
     }
-    const minor = `${match[1]}.${match[2]}`;
-    return { minor, patch: match[3] === undefined ? undefined : `${minor}.${match[3]}` };
+    const minor = `${parts.major}.${parts.minor}`;
+    return { minor, patch: parts.patch === undefined ? undefined : `${minor}.${parts.patch}` };
 }
 
 /** The cluster's families, checked: one or two distinct families. */

@@ -27,9 +27,10 @@ export const LONGEST_MESSAGE = 2000;
 
 /**
  * Control characters (C0, DEL, C1) and bidirectional overrides, which could forge lines or
- * reorder text on a terminal or in a review.
+ * reorder text on a terminal or in a review, and the replacement character (shown as its
+ * escape, so that a wrongly encoded value is seen for what it is).
  */
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/g;
 
 /**
  * Text for a message, safe to print: control characters shown as escapes (`\n`, `\u0000`),

@@ -543,7 +543,9 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
         },
         bootstrap: { tokenRotation: (bootstrap.tokenRotation as string | undefined) ?? "" },
     };
-    findings.push(...requiredKeys(config));
+    // A value that failed its type check is reported already; "not set" would only repeat it.
+    const reported = new Set(findings.map((f) => f.path));
+    findings.push(...requiredKeys(config).filter((f) => !reported.has(f.path)));
     return config;
 }
 

@@ -44,7 +44,7 @@ const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object"
  */
 export const OPENSTACK_NAME = /^(?=.*\S)[^\p{Cc}\ufffd\u202a-\u202e\u2066-\u2069]{1,255}$/u;
 
-const name: FieldType = str(OPENSTACK_NAME, "a name of 1 to 255 characters without control characters, e.g. m1.large");
+const name: FieldType = str(OPENSTACK_NAME, "an OpenStack name: 1 to 255 characters, not only blanks, without control characters");
 
 /** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
 export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;

@@ -284,6 +284,10 @@ export function checkSpecialUseRange(range: Cidr, role: "nodes" | "pods" | "serv
         });
 }
 
+function article(word: string): string {
+    return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
 /**
  * `dns-nameserver-invalid`: a DNS server must be an address (error, with a word on zone ids,
  * which Neutron refuses), one a host can send queries to (error: not unspecified, broadcast,
@@ -292,9 +296,10 @@ export function checkSpecialUseRange(range: Cidr, role: "nodes" | "pods" | "serv
  * warning: a node would ask itself, or a neighbour only reachable with an interface name.
  */
 export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily[], path: string): Finding[] {
-    const address = parseAddress(text);
+    // ip-num reads "fe80::1%eth0" as an address; Neutron (netaddr) does not.
+    const zone = /^[0-9a-fA-F:.]+%.*$/.test(text);
+    const address = zone ? undefined : parseAddress(text);
     if (address === undefined) {
-        const zone = /^[0-9a-fA-F:.]+%.+$/.test(text);
         return [
             error(
                 "dns-nameserver-invalid",
@@ -312,7 +317,7 @@ export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily
             error(
                 "dns-nameserver-invalid",
                 path,
-                `${path} is ${text}, a ${address.value === 0xffffffffn && address.family === "IPv4" ? "broadcast" : block.kind} address: ${block.why}, so no query reaches a server there. Give the address of a DNS server.`,
+                `${path} is ${text}, ${address.value === 0xffffffffn && address.family === "IPv4" ? "the broadcast" : `${article(block.kind)} ${block.kind}`} address: ${block.why}, so no query reaches a server there. Give the address of a DNS server.`,
             ),
         ];
     }
@@ -321,7 +326,7 @@ export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily
             warning(
                 "dns-nameserver-invalid",
                 path,
-                `${path} is ${text}, a ${block.kind} address: ${block.kind === "loopback" ? "each node would ask itself, and nodes run no DNS server of their own" : "a node reaches it only through a named interface, which Neutron cannot hand out"}. Give a routed DNS server.`,
+                `${path} is ${text}, ${article(block.kind)} ${block.kind} address: ${block.kind === "loopback" ? "each node would ask itself, and nodes run no DNS server of their own" : "a node reaches it only through a named interface, which Neutron cannot hand out"}. Give a routed DNS server.`,
             ),
         ];
     }

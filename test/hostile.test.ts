@@ -13,6 +13,7 @@ import { Finding } from "../components/addressing";
 import { redact } from "../components/offline";
 import { escapeMarkdown, markdownCode, renderFindings } from "../cli/format";
 import { runCli, tempDir, writeStack } from "./support/cli";
+import { restoreSuiteCloud } from "./support/offline";
 import { BASE_CONFIG, deepMerge } from "./support/stacks";
 
 interface ConfigCase {
@@ -372,7 +373,11 @@ function findingsOf(stdout: string): Array<[string, string, string, string]> {
 
 describe("hostile input", () => {
     const dir = tempDir();
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    after(async () => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        // `plan` runs the program in this process, against a cloud of its own.
+        await restoreSuiteCloud();
+    });
 
     describe("values nothing downstream accepts: check exits with exact findings", () => {
         CONFIG_CASES.forEach((c, index) => {

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { Finding } from "../components/addressing";
+import { configArgsFromEngine, loadConfig } from "../components/config";
 import { redact } from "../components/offline";
 import { escapeMarkdown, markdownCode, renderFindings } from "../cli/format";
 import { runCli, tempDir, writeStack } from "./support/cli";
@@ -410,6 +411,19 @@ describe("hostile input", () => {
                 assert.match(unknown[1][3], new RegExp(`^dualstack:pods\\.${name} is not a dualstack configuration key\\.`));
             });
         }
+    });
+
+    it("the program's path: engine keys named like Object.prototype members stay keys and are reported", () => {
+        const engine = { "dualstack:__proto__": '{"polluted": true}', "dualstack:constructor": "1", "dualstack:controlPlane": '{"toString": 1}' };
+        const args = configArgsFromEngine(engine);
+        assert.deepStrictEqual(Object.keys(args).sort(), ["__proto__", "constructor", "controlPlane"]);
+        const loaded = loadConfig({ ...engine, "dualstack:network": '{"externalNetwork": "public"}' }, { stringValues: true, defaultClusterName: "dev" });
+        assert.strictEqual(loaded.config, undefined);
+        assert.deepStrictEqual(
+            loaded.findings.filter((f) => f.rule === "config-unknown-key").map((f) => f.path),
+            ["dualstack:__proto__", "dualstack:constructor", "dualstack:controlPlane.toString"],
+        );
+        assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
     });
 
     describe("input that is not a stack file: exit 2, one line", () => {

@@ -129,16 +129,16 @@ const NEUTRON_PROTOCOLS: Readonly<Record<string, number>> = {
 
 /**
  * A rule's protocol as Neutron reads it: `"any"` for every protocol, a number otherwise, or
- * undefined when Neutron refuses the value. Neutron lower-cases names (`TCP` is `tcp`),
- * reads numbers with Python's int() (`6`, `06`, ` 6`, `+6`, `0_6`), and its firewalls treat
- * protocol 0 (`0`, `ip`, `hopopt`) like an unset protocol: every protocol. On an IPv6 rule,
- * ICMP (`icmp`, `1`) is ICMPv6.
+ * undefined when Neutron refuses the value. Neutron lower-cases names (`TCP` is `tcp`) and
+ * takes numbers 0 to 255 as written; other spellings of a number (`06`, `+6`) pass its API
+ * check but not its storage (neutron-server 2023.1 answers HTTP 500). Its firewalls treat
+ * protocol 0 (`0`, `ip`, `hopopt`) like an unset protocol: every protocol, and its duplicate
+ * check takes `ip` and `0` for the same rule. On an IPv6 rule, ICMP (`icmp`, `1`) is ICMPv6.
  */
 export function neutronProtocol(protocol: string | undefined, ethertype?: string): number | "any" | undefined {
     if (protocol === undefined || protocol === "") return "any";
-    const text = protocol.trim();
     let number: number | undefined;
-    if (/^\+?\d+(_\d+)*$/.test(text)) number = Number(text.replace(/[+_]/g, ""));
+    if (/^(0|[1-9]\d{0,2})$/.test(protocol)) number = Number(protocol);
     else if (Object.hasOwn(NEUTRON_PROTOCOLS, protocol.toLowerCase())) number = NEUTRON_PROTOCOLS[protocol.toLowerCase()];
     if (number === undefined || number > 255) return undefined;
     if (number === 0) return "any";
@@ -287,7 +287,7 @@ export function checkSecurityRuleFamily(rule: SecurityRuleInput, paths: Security
                 "secgroup-protocol-invalid",
                 paths.protocol,
                 `${paths.protocol} is "${rule.protocol}", which is neither a protocol name Neutron knows (tcp, udp, icmp, ` +
-                    `ipv6-icmp, ipip, ...) nor a number from 0 to 255; Neutron refuses the rule. Write the name or the number.`,
+                    `ipv6-icmp, ipip, ...) nor a number from 0 to 255 written plainly; Neutron refuses the rule. Write the name or the number.`,
             ),
         );
     }

@@ -364,6 +364,12 @@ const CONFIG_CASES: ConfigCase[] = [
             ]
         ],
     },
+    {
+        title: "a list longer than any key takes",
+        config: { "dualstack:reservedCidrs": Array(257).fill("10.200.0.0/16") },
+        code: 1,
+        findings: [["config-type", "error", "dualstack:reservedCidrs", "dualstack:reservedCidrs has 257 items; it takes at most 256."]],
+    },
 ];
 
 function findingsOf(stdout: string): Array<[string, string, string, string]> {

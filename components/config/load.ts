@@ -217,7 +217,7 @@ function expectedOf(type: FieldType): string {
                 type.nullable ? " or null (none)" : "",
             ].join("");
         case "list":
-            return `a list, each item ${expectedOf(type.item)}`;
+            return `a list of at most ${type.maxItems} items, each item ${expectedOf(type.item)}`;
         case "object":
             return `an object with keys ${Object.keys(type.fields).join(", ")}`;
     }
@@ -273,6 +273,10 @@ function checkValue(value: unknown, type: FieldType, path: string, findings: Fin
         case "list": {
             if (!Array.isArray(value)) {
                 findings.push(typeError(path, value, type));
+                return undefined;
+            }
+            if (value.length > type.maxItems) {
+                findings.push(error("config-type", path, `${path} has ${value.length} items; it takes at most ${type.maxItems}.`));
                 return undefined;
             }
             const items: unknown[] = [];

@@ -15,7 +15,8 @@ export type FieldType =
     | { readonly kind: "enum"; readonly values: readonly string[] }
     /** A CIDR, or `"ula"` / `"ula/N"` when `ula` is set; `null` (or `"none"`) when `nullable`. */
     | { readonly kind: "range"; readonly ula: boolean; readonly nullable: boolean }
-    | { readonly kind: "list"; readonly item: FieldType }
+    /** At most `maxItems` items: no key needs more, and longer lists only cost time. */
+    | { readonly kind: "list"; readonly item: FieldType; readonly maxItems: number }
     | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
 
 /** One key of the schema. */
@@ -33,7 +34,9 @@ const str = (pattern?: RegExp, expected?: string): FieldType => ({ kind: "string
 const int = (min?: number, max?: number): FieldType => ({ kind: "integer", min, max });
 const bool: FieldType = { kind: "boolean" };
 const oneOf = (values: readonly string[]): FieldType => ({ kind: "enum", values });
-const listOf = (item: FieldType): FieldType => ({ kind: "list", item });
+/** The longest list any key takes (a stack's reserved ranges, access lists, pools). */
+export const MAX_LIST_ITEMS = 256;
+const listOf = (item: FieldType): FieldType => ({ kind: "list", item, maxItems: MAX_LIST_ITEMS });
 const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object", fields });
 
 /**

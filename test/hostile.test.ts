@@ -398,6 +398,24 @@ describe("hostile input", () => {
         });
     });
 
+    it("more machines than a Kubernetes cluster takes is an error, before any plan registers them", async () => {
+        const pools = Array.from({ length: 6 }, (_, i) => ({ name: `w${i}`, count: 1000 }));
+        const file = writeStack(dir, "too-many", deepMerge(BASE_CONFIG, { "dualstack:workerPools": pools }));
+        const result = await runCli(["check", file, "--json"]);
+        assert.strictEqual(result.code, 1);
+        assert.deepStrictEqual(
+            findingsOf(result.stdout).filter(([rule]) => rule === "cluster-too-many-nodes"),
+            [
+                [
+                    "cluster-too-many-nodes",
+                    "error",
+                    "dualstack:workerPools",
+                    "The stack has 6001 machines (control plane and dualstack:workerPools); Kubernetes is built and tested for at most 5000 nodes per cluster. Split the machines over several clusters.",
+                ],
+            ],
+        );
+    });
+
     describe("keys named like Object.prototype members are unknown keys, not crashes", () => {
         for (const name of ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"]) {
             it(name, async () => {

@@ -24,6 +24,7 @@ import {
     checkControlPlaneCount,
     checkIpFamilies,
     checkJoinExisting,
+    checkNodeCount,
     checkPodRangeAndNodeMask,
     checkServiceRange,
 } from "./rules/kubernetes";
@@ -302,6 +303,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
     findings.push(
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
+        ...checkNodeCount(nodeCount, keys.workerPools),
         ...checkJoinExisting(config.controlPlane.count, config.controlPlane.joinExisting, keys.joinExisting, keys.controlPlaneCount),
         ...checkServerGroupSize(config.controlPlane.count, config.controlPlane.serverGroupPolicy, keys.controlPlaneCount),
         ...config.workerPools.flatMap((pool, index) => checkServerGroupSize(pool.count, pool.serverGroupPolicy, keys.workerPool(index, "count"))),

@@ -37,6 +37,7 @@ export const keys = {
     controlPlaneImage: key("controlPlane.image"),
     joinExisting: key("controlPlane.joinExisting"),
     workerPool: (i: number, field: string) => key(`workerPools[${i}].${field}`),
+    workerPools: key("workerPools"),
     calicoVersion: key("calico.version"),
     encapsulation: (f: IpFamily) => key(`calico.encapsulation${familyFacts(f).keySuffix}`),
     blockSize: (f: IpFamily) => key(`calico.blockSize${familyFacts(f).keySuffix}`),

@@ -359,6 +359,8 @@ function unknownKey(path: string, name: string, fields: Readonly<Record<string, 
 
 /** The closest candidate by edit distance (case-insensitive first), if close enough to be a typo. */
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+    // A typo is short; a long value is no key at all (and edit distance grows with its length).
+    if (value.length > 100) return undefined;
     const lower = value.toLowerCase();
     const exact = candidates.find((c) => c.toLowerCase() === lower);
     if (exact) return exact;

@@ -136,6 +136,25 @@ export function checkIpFamilies(families: readonly unknown[], path: string): Fin
     return [];
 }
 
+/** Kubernetes' documented scalability limit: at most 5,000 nodes per cluster ("Considerations for large clusters"). */
+export const MAX_CLUSTER_NODES = 5000;
+
+/**
+ * `cluster-too-many-nodes`: more machines than Kubernetes is built and tested for. Also keeps
+ * a plan from registering hundreds of thousands of machines (256 pools of 1,000).
+ */
+export function checkNodeCount(nodes: number, path: string): Finding[] {
+    if (nodes <= MAX_CLUSTER_NODES) return [];
+    return [
+        error(
+            "cluster-too-many-nodes",
+            path,
+            `The stack has ${nodes} machines (control plane and ${path}); Kubernetes is built and tested for at most ` +
+                `${MAX_CLUSTER_NODES} nodes per cluster. Split the machines over several clusters.`,
+        ),
+    ];
+}
+
 /** `control-plane-even`: etcd needs a majority; an even count tolerates no more failures than one fewer. */
 export function checkControlPlaneCount(count: number, path: string): Finding[] {
     if (count % 2 === 0) {

@@ -68,7 +68,9 @@ export function renderFindings(findings: readonly Finding[], format: TextFormat)
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
         const file = f.file ?? "(no file)";
-        byFile.set(file, [...(byFile.get(file) ?? []), f]);
+        const list = byFile.get(file);
+        if (list === undefined) byFile.set(file, [f]);
+        else list.push(f);
     }
     const blocks: string[] = [];
     for (const [file, list] of byFile) {

@@ -493,6 +493,15 @@ describe("hostile input", () => {
                 },
                 (file) => `dualstack: ${file}: not valid YAML (line 1): Maximum call stack size exceeded\n`,
             ],
+            [
+                "a key given twice, deep in the tree",
+                () => {
+                    const twice = path.join(dir, "Pulumi.twice.yaml");
+                    fs.writeFileSync(twice, "config:\n  dualstack:workerPools:\n    - name: a\n      count: 1\n      count: 2\n");
+                    return twice;
+                },
+                (file) => `dualstack: ${file}: not valid YAML (line 5): Map keys must be unique\n`,
+            ],
         ];
         for (const [what, make, expected] of cases) {
             it(what, async () => {
@@ -510,6 +519,15 @@ describe("hostile input", () => {
             const result = await runCli(["plan", "--stack", "dev", "--policy-config", fifo]);
             assert.deepStrictEqual([result.code, result.stderr], [2, `dualstack: ${fifo}: is a named pipe (FIFO), not a regular file\n`]);
         });
+    });
+
+    it("tens of thousands of unknown keys: every one reported, in one pass (no quadratic step in reading or rendering)", async () => {
+        const file = path.join(dir, "Pulumi.keys.yaml");
+        const lines = Array.from({ length: 30_000 }, (_, i) => `  dualstack:k${i}: 1`);
+        fs.writeFileSync(file, `config:\n${lines.join("\n")}\n`);
+        const result = await runCli(["check", file]);
+        assert.strictEqual(result.code, 1);
+        assert.match(result.stdout, /FAILED: 1 stack file checked: 30003 errors, 0 warnings\.\n$/);
     });
 
     describe("YAML as Pulumi reads it", () => {

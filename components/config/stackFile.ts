@@ -3,7 +3,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { isMap, isNode, isScalar, isSeq, parseDocument } from "yaml";
 
 /** A stack file that could not be used at all (the CLI exits 2 with this one-line reason). */
 export class UnreadableStackFileError extends Error {
@@ -85,14 +85,21 @@ export function readInputFile(file: string, limit = MAX_INPUT_FILE_BYTES): strin
 export function parseStackFile(file: string, text: string): StackFile {
     let document: ReturnType<typeof parseDocument>;
     try {
-        document = parseDocument(text, { prettyErrors: false, merge: true });
+        // The package's own duplicate-key check is quadratic in a map's size (40,000 keys: half
+        // a minute); duplicateKey below does the same check in one pass.
+        document = parseDocument(text, { prettyErrors: false, merge: true, uniqueKeys: false });
     } catch (e) {
         throw new UnreadableStackFileError(file, `not valid YAML: ${firstLine((e as Error).message)}`);
     }
+    const lineOf = (offset: number) => text.slice(0, offset).split("\n").length;
     if (document.errors.length > 0) {
         const first = document.errors[0];
-        const line = text.slice(0, first.pos[0]).split("\n").length;
-        throw new UnreadableStackFileError(file, `not valid YAML${line ? ` (line ${line})` : ""}: ${firstLine(first.message)}`);
+        throw new UnreadableStackFileError(file, `not valid YAML (line ${lineOf(first.pos[0])}): ${firstLine(first.message)}`);
+    }
+    const duplicate = duplicateKey(document.contents);
+    if (duplicate !== undefined) {
+        // Pulumi (gopkg.in/yaml.v3) refuses a map with a key twice, and so does the `yaml` package by default.
+        throw new UnreadableStackFileError(file, `not valid YAML (line ${lineOf(duplicate)}): Map keys must be unique`);
     }
     let data: unknown;
     try {
@@ -118,6 +125,26 @@ export function parseStackFile(file: string, text: string): StackFile {
         throw new UnreadableStackFileError(file, "config: must be a map of keys such as dualstack:ipFamilies");
     }
     return { file, stack: stackNameOf(file), config: config as Record<string, unknown> };
+}
+
+/** The offset of the first key that repeats an earlier key of its map, anywhere in the tree. */
+function duplicateKey(root: unknown): number | undefined {
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (isMap(node)) {
+            const seen = new Set<string>();
+            for (const pair of node.items) {
+                const key = isScalar(pair.key) ? `${typeof pair.key.value}:${String(pair.key.value)}` : `node:${String(pair.key)}`;
+                if (seen.has(key) && key !== "string:<<") return (isNode(pair.key) ? pair.key.range?.[0] : undefined) ?? 0;
+                seen.add(key);
+                stack.push(pair.value);
+            }
+        } else if (isSeq(node)) {
+            for (const item of node.items) stack.push(item);
+        }
+    }
+    return undefined;
 }
 
 function firstLine(message: string): string {

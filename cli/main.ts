@@ -1,6 +1,7 @@
 /**
- * The `dualstack` command: `check` and `plan`. Exit codes: 0 no error finding, 1 an error
- * finding, 2 unusable input (unreadable file, bad arguments) with a one-line reason.
+ * The `dualstack` command: `check`, `plan` and `verify`. Exit codes: 0 no error finding (no
+ * failed check), 1 an error finding (a failed check), 2 unusable input (unreadable file, bad
+ * arguments, a cluster that cannot be verified) with a one-line reason.
  */
 import { parseArgs } from "util";
 import { safeText } from "../components/addressing/findings";
@@ -9,6 +10,7 @@ import { runCheck } from "./check";
 import { TextFormat } from "./format";
 import { Io, processIo } from "./io";
 import { OutputDirectoryError, runPlan } from "./plan";
+import { runVerifyCommand } from "./verify";
 
 export const USAGE = `Usage:
   dualstack check FILE... [--json]
@@ -18,6 +20,12 @@ export const USAGE = `Usage:
       Run the program offline under Pulumi's mock runtime and show the address plan, the
       resources pulumi up would create and the policy findings (FILE: a policy pack
       configuration, as for pulumi preview --policy-pack-config).
+  dualstack verify [--stack NAME] [--kubeconfig FILE] [--context NAME] [--json]
+                   [--image IMAGE] [--egress ADDRESS:PORT]... [--namespace NAME] [--timeout SECONDS]
+      Check each family of a live cluster on its own: node addresses, Calico pools, pod
+      addresses, pod-to-pod, pod-to-Service, DNS, egress, NodePort, LoadBalancer, metadata
+      blocked (docs/verify.md). Exit 0 no check failed, 1 a check failed, 2 the cluster cannot
+      be verified.
 
 Exit codes: 0 no errors, 1 errors found, 2 unreadable input or bad arguments.`;
 
@@ -65,6 +73,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                         json: values.json === true,
                         format: format as TextFormat,
                         policyConfig: values["policy-config"] as string | undefined,
+                    },
+                    io,
+                );
+            }
+            case "verify": {
+                const { values, positionals } = parse(rest, {
+                    stack: { type: "string" },
+                    kubeconfig: { type: "string" },
+                    context: { type: "string" },
+                    json: { type: "boolean" },
+                    image: { type: "string" },
+                    egress: { type: "string", multiple: true },
+                    namespace: { type: "string" },
+                    timeout: { type: "string" },
+                });
+                if (positionals.length > 0) throw new UsageError(`verify takes no file ("${positionals[0]}"): use --stack NAME or --kubeconfig FILE`);
+                return await runVerifyCommand(
+                    {
+                        stack: values.stack as string | undefined,
+                        kubeconfig: values.kubeconfig as string | undefined,
+                        context: values.context as string | undefined,
+                        json: values.json === true,
+                        image: values.image as string | undefined,
+                        egress: (values.egress as unknown as string[] | undefined) ?? [],
+                        namespace: values.namespace as string | undefined,
+                        timeout: values.timeout as string | undefined,
                     },
                     io,
                 );

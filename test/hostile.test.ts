@@ -587,8 +587,8 @@ describe("hostile input", () => {
         });
 
         it("--stack cannot leave the stacks folder", async () => {
-            for (const stack of ["../Pulumi", "../../etc/passwd", "a/b", "..", "dev\n", ""]) {
-                const result = await runCli(["plan", "--stack", stack]);
+            for (const [command, stack] of ["../Pulumi", "../../etc/passwd", "a/b", "..", "dev\n", ""].flatMap((name) => [["plan", name], ["verify", name]])) {
+                const result = await runCli([command, "--stack", stack]);
                 assert.strictEqual(result.code, 2, JSON.stringify(stack));
                 assert.match(result.stderr, /^dualstack: --stack .* is not a stack name: Pulumi stack names are letters, digits, "-", "_" and "\." \(at most 100\)/);
                 assert.ok(!result.stderr.split("\n\n")[0].includes("\n"), result.stderr);

@@ -4,7 +4,8 @@
  * arguments, a cluster that cannot be verified) with a one-line reason.
  */
 import { parseArgs } from "util";
-import { UnreadableStackFileError } from "../components/config/stackFile";
+import { safeText } from "../components/addressing/findings";
+import { isStackName, UnreadableStackFileError } from "../components/config/stackFile";
 import { runCheck } from "./check";
 import { TextFormat } from "./format";
 import { Io, processIo } from "./io";
@@ -53,6 +54,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                 if ((stack === undefined) === (positionals.length === 0) || positionals.length > 1) {
                     throw new UsageError("plan takes either --stack NAME or one stack file");
                 }
+                checkStackName(stack);
+                if (values.out === "") throw new UsageError("--out is empty; give the directory to write the artefacts to");
                 const format = (values.format as string | undefined) ?? "table";
                 if (format !== "table" && format !== "markdown") {
                     throw new UsageError(`--format is "${format}"; use table or markdown`);
@@ -81,6 +84,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                     timeout: { type: "string" },
                 });
                 if (positionals.length > 0) throw new UsageError(`verify takes no file ("${positionals[0]}"): use --stack NAME or --kubeconfig FILE`);
+                checkStackName(values.stack as string | undefined);
                 return await runVerifyCommand(
                     {
                         stack: values.stack as string | undefined,
@@ -107,15 +111,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         }
     } catch (e) {
         if (e instanceof UnreadableStackFileError || e instanceof OutputDirectoryError) {
-            io.err(`dualstack: ${e.message}`);
+            io.err(`dualstack: ${safeText(e.message)}`);
             return 2;
         }
         if (e instanceof UsageError) {
-            io.err(`dualstack: ${e.message}\n\n${USAGE}`);
+            io.err(`dualstack: ${safeText(e.message)}\n\n${USAGE}`);
             return 2;
         }
         throw e;
     }
+}
+
+/** `--stack` reads `stacks/Pulumi.<name>.yaml`: a Pulumi stack name, never a path. */
+function checkStackName(stack: string | undefined): void {
+    if (stack === undefined || isStackName(stack)) return;
+    throw new UsageError(
+        `--stack ${JSON.stringify(stack.slice(0, 100))} is not a stack name: Pulumi stack names are letters, digits, "-", "_" and "." ` +
+            `(at most 100), and --stack reads stacks/Pulumi.<name>.yaml. Give a file path for any other file.`,
+    );
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];

@@ -58,6 +58,12 @@ export interface LoadResult {
     readonly findings: Finding[];
     /** The keys the configuration sets itself (`dualstack:pods.ipv4Cidr`); everything else is a default. */
     readonly explicitKeys: ReadonlySet<string>;
+    /**
+     * The config as it reads without its unknown keys, when they are its only errors: an
+     * unknown key drops nothing else, so `check` and `plan` still run every other rule on it
+     * and report all findings of the file at once. Never used to build anything.
+     */
+    readonly withoutUnknownKeys?: ClusterConfig;
 }
 
 type Tree = { [name: string]: unknown };
@@ -100,7 +106,13 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
         findings.push(...checkDefaultClusterName(options.defaultClusterName));
     }
     const withName = config.clusterName === undefined && options.defaultClusterName !== undefined ? { ...config, clusterName: options.defaultClusterName } : config;
-    return { config: hasErrors(findings) ? undefined : withName, findings, explicitKeys: leafKeys(tree, key("")) };
+    const onlyUnknownKeys = findings.every((f) => f.severity !== "error" || f.rule === "config-unknown-key");
+    return {
+        config: hasErrors(findings) ? undefined : withName,
+        findings,
+        explicitKeys: leafKeys(tree, key("")),
+        withoutUnknownKeys: onlyUnknownKeys ? withName : undefined,
+    };
 }
 
 /** The stack (or component) name stands in for `clusterName` only when it is a valid one. */

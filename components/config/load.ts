@@ -7,6 +7,7 @@ import { contains, parseCidr } from "../addressing/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, hasErrors, warning } from "../addressing/findings";
 import { ULA_DEFAULT_PREFIX, UNIQUE_LOCAL_RANGE } from "../addressing/ula";
+import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
 import { key, keys, NAMESPACE } from "./keys";
 import { CLUSTER_NAME, CONFIG_SCHEMA, Field, FieldType } from "./schema";
 import {
@@ -28,11 +29,11 @@ export const DEFAULTS = {
     serviceCidr: { IPv4: "10.96.0.0/16", IPv6: "ula" } as Record<IpFamily, string>,
     ipv6AddressMode: "dhcpv6-stateful",
     ipv6PrefixLength: 64,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: KUBERNETES_VERSION.version,
     proxyMode: "ipvs" as ProxyMode,
     controlPlaneCount: 1,
     workerPool: { name: "workers", count: 2 },
-    calicoVersion: "v3.32.1",
+    calicoVersion: CALICO_VERSION.version,
     encapsulation: "None" as Encapsulation,
     controlPlaneServerGroupPolicy: "anti-affinity" as ServerGroupPolicy,
     workerServerGroupPolicy: "soft-anti-affinity" as ServerGroupPolicy,

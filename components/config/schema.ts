@@ -4,6 +4,7 @@
  * configuration reference is checked against it by a test.
  */
 import { ALL_FAMILIES } from "../addressing/family";
+import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
 import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
 /** The type of one configuration value. */
@@ -163,7 +164,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             version: {
                 type: str(/^1\.\d+(\.\d+)?$/, 'a Kubernetes version in quotes, e.g. "1.34" or "1.34.2"'),
                 doc: "Kubernetes minor (`1.34`) or patch (`1.34.2`); selects the pkgs.k8s.io repository.",
-                default: '`"1.34"`',
+                default: `\`"${KUBERNETES_VERSION.version}"\``,
             },
             proxyMode: { type: oneOf(PROXY_MODES), doc: "kube-proxy mode.", default: "`ipvs`" },
             allowRangeChanges: {
@@ -210,7 +211,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             version: {
                 type: str(/^v\d+\.\d+\.\d+$/, 'a Calico release tag in quotes, e.g. "v3.32.1"'),
                 doc: "tigera-operator and CRD chart version (the Calico tag).",
-                default: "`v3.32.1`",
+                default: `\`${CALICO_VERSION.version}\``,
             },
             encapsulationIPv4: { type: oneOf(ENCAPSULATIONS), doc: "IPv4 pool encapsulation.", default: "`None`" },
             encapsulationIPv6: {

@@ -1,7 +1,9 @@
 /**
  * The configuration reference table (Markdown) generated from the schema, so README and
- * schema cannot drift apart: `npm run docs` rewrites the README section, a test compares.
+ * schema cannot drift apart: `npm run docs` rewrites the README section, the Cluster's
+ * argument interfaces and the stack-file JSON Schema; tests compare.
  */
+import { STACK_FILE_SCHEMA_PATH, stackFileJsonSchema } from "./jsonSchema";
 import { CONFIG_SCHEMA, Field, FieldType } from "./schema";
 
 function typeOf(type: FieldType): string {
@@ -131,4 +133,6 @@ if (require.main === module) {
     fs.writeFileSync(file, withConfigReference(fs.readFileSync(file, "utf8")));
     fs.mkdirSync(path.join(root, "components", "cluster"), { recursive: true });
     fs.writeFileSync(path.join(root, "components", "cluster", "configArgs.ts"), clusterConfigArgsSource());
+    fs.mkdirSync(path.join(root, path.dirname(STACK_FILE_SCHEMA_PATH)), { recursive: true });
+    fs.writeFileSync(path.join(root, STACK_FILE_SCHEMA_PATH), `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`);
 }

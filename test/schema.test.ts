@@ -386,6 +386,13 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.strictEqual(await pulumi.isSecret(pki.state.joinToken as pulumi.Output<string>), true);
         assert.strictEqual(await pulumi.isSecret(pki.state.caCertPem as pulumi.Output<string>), false);
 
+        // The readiness wait: a local command, since a dynamic resource cannot run for another language.
+        const api = await provider.construct("xlang-api", "dualstack:index:ClusterApi", { kubeconfig: "k", endpoint: "203.0.113.9", clusterCaCertPem: "ca" }, {});
+        await settle();
+        assert.deepStrictEqual(Object.keys(api.state).sort(), ["kubeconfig", "provider", "readyzUrl"]);
+        assert.deepStrictEqual(cloud.named("xlang-api-readyz", "command:local:Command").inputs.interpreter, ["node", "-e"]);
+        assert.deepStrictEqual(cloud.ofType("pulumi-nodejs:dynamic:ApiReadiness"), []);
+
         await assert.rejects(
             provider.construct("xlang-bad", "dualstack:other:Network", {}, {}),
             /dualstack:other:Network is not a component of the dualstack package; its components are dualstack:index:Cluster, /,

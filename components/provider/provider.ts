@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentResourceConstructor, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as library from "../index";
+import { withReadinessMechanism } from "../kubernetes/readinessCommand";
 import schemaDocument from "../../schema.json";
 
 /** The package's schema as committed: resources with their output properties. */
@@ -47,7 +48,8 @@ export class DualstackProvider implements pulumi.provider.Provider {
         if (resource === undefined || component === undefined || packageName !== this.served.name || moduleName !== "index") {
             throw new Error(`${type} is not a component of the ${this.served.name} package; its components are ${Object.keys(this.served.resources).join(", ")}.`);
         }
-        const instance = new component(name, inputs, options) as pulumi.ComponentResource & Record<string, unknown>;
+        // A dynamic resource cannot run for another language's program (pulumi/pulumi#5455).
+        const instance = withReadinessMechanism("command", () => new component(name, inputs, options)) as pulumi.ComponentResource & Record<string, unknown>;
         const state: Record<string, unknown> = {};
         for (const output of Object.keys(resource.properties ?? {})) state[output] = instance[output];
         return { urn: instance.urn, state };

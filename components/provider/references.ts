@@ -10,7 +10,6 @@ export interface SchemaProperty {
     $ref?: string;
     items?: SchemaProperty;
     additionalProperties?: SchemaProperty;
-    [field: string]: unknown;
 }
 
 /** The parts of a package schema that hold references. */

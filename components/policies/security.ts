@@ -14,7 +14,7 @@ import {
     checkWorldOpenAdminPorts,
     PodRangeInput,
     SecurityRuleInput,
-} from "../components/addressing/rules/security";
+} from "../addressing/rules/security";
 import { clusterOf, clusterPlans } from "./cluster";
 import { configWithDefaults, resourcesOfType, tags, types, validateResourceType } from "./resources";
 import { at, bool, isUnknown, list, num, record, reportFindings, str, tagsOf } from "./values";

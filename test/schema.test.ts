@@ -188,7 +188,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(undocumented, []);
     });
 
-    it("gives Cluster the stack configuration as inputs: plain values, nested types per config group", () => {
+    it("gives Cluster the stack configuration as inputs: nested types per config group, plain where they shape the resources", () => {
         const cluster = resource("Cluster");
         assert.deepStrictEqual(Object.keys(cluster.inputProperties).sort(), [
             "access",
@@ -218,7 +218,12 @@ describe("cross-language schema (pulumi package add)", function () {
         });
         assert.deepStrictEqual(shape(cluster.inputProperties.network), { $ref: ref("ClusterNetworkArgs"), optional: true, plain: true });
         assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.ipv6Cidr), { type: "string", optional: true, plain: true });
-        assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.existingNetwork), { type: "string", optional: true, plain: true });
+        // Names handed to OpenStack as they are may be outputs of other resources; the rest is plain.
+        assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.existingNetwork), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterControlPlaneArgs").properties.flavor), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterControlPlaneArgs").properties.count), { type: "number", optional: true, plain: true });
+        assert.deepStrictEqual(shape(type("ClusterWorkerPoolArgs").properties.image), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterAccessArgs").properties.apiAllowedCidrs), { type: "array", items: { type: "string", plain: true }, optional: true, plain: true });
         assert.deepStrictEqual(shape(type("ClusterPodsArgs").properties.nodeMaskIPv6), { type: "number", optional: true, plain: true });
         assert.deepStrictEqual(shape(cluster.inputProperties.workerPools), {
             type: "array",
@@ -252,8 +257,11 @@ describe("cross-language schema (pulumi package add)", function () {
             "kubeconfig",
             "networkId",
             "nodes",
+            "provider",
         ]);
         assert.deepStrictEqual(cluster.required, ["addressLayout", "addressPlan", "apiServerUrl", "kubeconfig", "networkId", "nodes"]);
+        // The provider that waits for the API, as the binder expects a reference to it.
+        assert.deepStrictEqual(shape(cluster.properties.provider), { $ref: `${KUBERNETES_SCHEMA}#/provider`, optional: true });
         // The analyzer does not carry secretness into the schema (no `secret: true`); the
         // values stay secret Outputs when the plugin constructs a component (checked below).
         assert.deepStrictEqual(shape(cluster.properties.kubeconfig), { type: "string" });
@@ -272,7 +280,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(Object.keys(type("NetworkSubnetsArgs").properties).sort(), ["ipv4", "ipv6"]);
         assert.deepStrictEqual(shape(type("NetworkSubnetArgs").properties.cidr), { type: "string", optional: true });
         assert.deepStrictEqual(shape(type("NetworkSubnetArgs").properties.subnetPoolName), { type: "string", optional: true, plain: true });
-        assert.deepStrictEqual(shape(network.inputProperties.existingNetworkName), { type: "string", optional: true, plain: true });
+        assert.deepStrictEqual(shape(network.inputProperties.existingNetworkName), { type: "string", optional: true });
         assert.deepStrictEqual(shape(type("PodRangeArgs").properties.cidr), { type: "string" });
         assert.deepStrictEqual(type("PodRangeArgs").required, ["cidr"]);
         assert.deepStrictEqual(shape(network.properties.subnetCidrIPv6), { type: "string", optional: true });

@@ -76,8 +76,8 @@ export interface CalicoArgs {
      * pool's CIDR or block size is refused (`calico-pool-immutable`) instead of being sent to the operator.
      */
     previousPools?: pulumi.Input<pulumi.Input<CalicoIpPool>[]>;
-    /** Helm repository of both charts (a mirror, say). Default https://docs.tigera.io/calico/charts. */
-    chartRepository?: string;
+    /** Helm repository of both charts (a mirror, say); may be an output of another resource or stack. Default https://docs.tigera.io/calico/charts. */
+    chartRepository?: pulumi.Input<string>;
 }
 
 /** What {@link createCalico} builds. */

@@ -27,6 +27,12 @@ export interface Field {
     readonly default: string;
     /** Needed by `pulumi up` (and so by `check` and `plan`, which answer for `up`). */
     readonly required?: boolean;
+    /**
+     * The Cluster component takes it as a `pulumi.Input`: an output of another resource or
+     * stack may be passed. Only names handed to OpenStack as they are (flavors, images, zones,
+     * networks): nothing that decides which resources exist or that a rule must see first.
+     */
+    readonly input?: boolean;
 }
 
 const str = (pattern?: RegExp, expected?: string): FieldType => ({ kind: "string", pattern, expected });
@@ -49,14 +55,14 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
         required: true,
     },
     count: { type: int(0, 1000), doc: "Number of workers in the pool.", default: "2" },
-    flavor: { type: str(), doc: "Nova flavor name.", default: "`controlPlane.flavor`" },
-    image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
+    flavor: { type: str(), doc: "Nova flavor name.", default: "`controlPlane.flavor`", input: true },
+    image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`", input: true },
     serverGroupPolicy: {
         type: oneOf(SERVER_GROUP_POLICIES),
         doc: "Nova server-group policy that spreads the pool over hypervisors.",
         default: "`soft-anti-affinity`",
     },
-    availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)" },
+    availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
 };
 
 /** The whole `dualstack:` namespace. */
@@ -112,17 +118,20 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 type: str(),
                 doc: "Name of the external network: router gateway and floating IPs.",
                 default: "required (unless `existingRouter`)",
+                input: true,
             },
             dnsNameservers: { type: listOf(str()), doc: "DNS servers handed out on the node subnets (addresses of either family).", default: "`[]`" },
             existingNetwork: {
                 type: str(),
                 doc: "Name of an existing Neutron network to create the node subnets in, instead of a new network.",
                 default: "none",
+                input: true,
             },
             existingRouter: {
                 type: str(),
                 doc: "Name of an existing router to attach the node subnets to, instead of a new router.",
                 default: "none",
+                input: true,
             },
         }),
         doc: "Neutron network of the nodes.",
@@ -179,8 +188,8 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     controlPlane: {
         type: objectOf({
             count: { type: int(1, 9), doc: "Control-plane machines: 1, 3 or 5 (etcd quorum; even counts warn).", default: "1" },
-            flavor: { type: str(), doc: "Nova flavor name.", default: "required", required: true },
-            image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true },
+            flavor: { type: str(), doc: "Nova flavor name.", default: "required", required: true, input: true },
+            image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true, input: true },
             endpoint: {
                 type: str(DNS_NAME, "a DNS name such as api.dev.example.com"),
                 doc: "DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up.",
@@ -191,7 +200,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 doc: "Nova server-group policy for the control plane.",
                 default: "`anti-affinity`",
             },
-            availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)" },
+            availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
             joinExisting: {
                 type: bool,
                 doc: "The first control plane joins the running cluster instead of running `kubeadm init`: set it before replacing `control-plane-0` of a cluster with a load balancer (docs/network.md). Its machine is not touched until you replace it.",
@@ -235,7 +244,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     },
     access: {
         type: objectOf({
-            sshKeyName: { type: str(), doc: "Nova key pair for SSH to the nodes.", default: "none" },
+            sshKeyName: { type: str(), doc: "Nova key pair for SSH to the nodes.", default: "none", input: true },
             apiAllowedCidrs: {
                 type: listOf(str()),
                 doc: "Ranges allowed to reach the API (6443) from outside the cluster. `pulumi up` installs Calico through the API, so include where it runs.",
@@ -252,12 +261,22 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 type: str(),
                 doc: "Any string; change it to issue a new join token (machines already joined are not touched).",
                 default: '`""`',
+                input: true,
             },
         }),
         doc: "Node bootstrap.",
         default: "",
     },
 };
+
+/** Dotted paths of the keys the Cluster takes as `pulumi.Input` (`controlPlane.flavor`, `workerPools[].image`). */
+export function inputKeyPaths(fields: Readonly<Record<string, Field>> = CONFIG_SCHEMA, prefix = ""): string[] {
+    return Object.entries(fields).flatMap(([name, field]) => {
+        if (field.type.kind === "object") return inputKeyPaths(field.type.fields, `${prefix}${name}.`);
+        if (field.type.kind === "list" && field.type.item.kind === "object") return inputKeyPaths(field.type.item.fields, `${prefix}${name}[].`);
+        return field.input ? [`${prefix}${name}`] : [];
+    });
+}
 
 /** Every leaf key as a dotted path (`network.ipv4Cidr`, `workerPools[].name`), in schema order. */
 export function schemaKeyPaths(fields: Readonly<Record<string, Field>> = CONFIG_SCHEMA, prefix = ""): string[] {

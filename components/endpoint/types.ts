@@ -45,8 +45,9 @@ export interface ApiEndpointArgs {
     /**
      * Name of the external network to take a floating IP from. Floating IPs are IPv4: with
      * IPv4 nodes, a floating IP is the public IPv4 address of the API. Unset: no floating IP.
+     * May be an output of another resource or stack.
      */
-    externalNetworkName?: string;
+    externalNetworkName?: pulumi.Input<string>;
     /**
      * A DNS name for the API (you create the record, usually for the floating IP). It goes
      * into the certificate SANs and is the host of kubeconfig files; nodes keep using the VIP.

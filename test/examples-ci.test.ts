@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { runCli } from "./support/cli";
+import { restoreSuiteCloud } from "./support/offline";
 
 interface Step {
     name?: string;
@@ -35,6 +36,8 @@ function dualstackCommands(stack: string): string[][] {
 
 describe("examples/ci: the pull-request workflow", function () {
     this.timeout(300_000);
+    // `plan` runs the program under a runtime of its own; the next tests need the suite's.
+    after(() => restoreSuiteCloud());
 
     it("runs on pull requests, may comment, installs on Node.js 22, and previews with the policy pack", () => {
         assert.ok(workflow.on.pull_request);

@@ -271,8 +271,9 @@ export class Cluster extends pulumi.ComponentResource {
             nodes: out.nodes,
             networkId: out.networkId,
             calicoPools: out.calicoPools,
+            // Not `provider`: a resource reference among a component's outputs is more than the
+            // policy pack's deserializer reads (@pulumi/policy: "Unrecognized signature").
             calicoReleaseStatus: out.calicoReleaseStatus,
-            provider: out.clusterApi?.provider,
         });
     }
 

@@ -23,7 +23,13 @@ export interface ApiEndpointSubnetsArgs {
     ipv6?: ApiEndpointSubnetArgs;
 }
 
-/** Arguments of the ApiEndpoint component. */
+/**
+ * Arguments of the ApiEndpoint component. Inputs: the network, subnets, external network,
+ * load-balancer flavor and zone. Plain: the control-plane count and families (floating IP or
+ * load balancers, one per family), the provider (it changes what the listener gets), the DNS
+ * name and allow-list (checked, and per family), the idle timeout (checked against Octavia's
+ * limits).
+ */
 export interface ApiEndpointArgs {
     /** The cluster's name: the `dualstack-cluster` tag and OpenStack names. A lower-case DNS label. */
     clusterName: string;

@@ -16,7 +16,10 @@ export const CLUSTER_API_DEFAULTS = {
     readinessIntervalSeconds: 10,
 } as const;
 
-/** Arguments of {@link ClusterApi}. */
+/**
+ * Arguments of {@link ClusterApi}. Inputs: kubeconfig, endpoint, CA, triggers and the cluster
+ * identifier. Plain: the port and the wait's timing, checked before anything is registered.
+ */
 export interface ClusterApiArgs {
     /** The admin kubeconfig (kept secret). Its `server` should point at `endpoint`. */
     kubeconfig: pulumi.Input<string>;

@@ -75,7 +75,13 @@ export interface NetworkAccessArgs {
     sshAllowedCidrs?: string[];
 }
 
-/** Arguments of the Network component. */
+/**
+ * Arguments of the Network component. Inputs (may be outputs of other resources): the
+ * subnet and pod CIDRs and the network, external network and router names. Plain, because
+ * they decide which resources exist or are checked before any is created: the cluster name
+ * (a DNS label in every name and tag), the subnet families and modes, encapsulations, BGP,
+ * the DNS servers (checked and split per family) and the allow-lists (one rule per range).
+ */
 export interface NetworkArgs {
     /**
      * The cluster's name: the `dualstack-cluster` tag and the OpenStack names of what the

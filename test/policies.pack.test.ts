@@ -8,7 +8,7 @@ import { PolicyConfigSchema } from "@pulumi/policy";
 import { policies } from "../components/policies/policies";
 import { UNKNOWN_VALUE } from "./support/policy";
 import { PolicyServer } from "./support/policyServer";
-import { CLUSTER_TYPE, calicoReleaseProps, planSummary } from "./support/policyStacks";
+import { CLUSTER_TYPE, calicoReleaseProps, planSummary, SLAAC_SUBNET_NOT_64 } from "./support/policyStacks";
 
 const ROOT = path.join(__dirname, "..");
 const PACK = path.join(ROOT, "policies");
@@ -136,12 +136,7 @@ describe("policy pack under the policy server", function () {
     });
 
     it("refuses a SLAAC subnet that is not a /64, as a mandatory violation", async () => {
-        const found = await server.analyze("openstack:networking/subnet:Subnet", "dev-subnet-ipv6", {
-            networkId: "net",
-            cidr: "fd00:0:0:1::/80",
-            ipVersion: 6,
-            ipv6AddressMode: "slaac",
-        });
+        const found = await server.analyze(...SLAAC_SUBNET_NOT_64);
         assert.deepStrictEqual(found.map((d) => [d.policy, d.level]), [["neutron-subnet-accepted", "mandatory"]]);
         // The server prints the policy's description, then the message.
         const [description, message] = found[0].message.split("\n");

@@ -11,6 +11,7 @@ import * as path from "path";
 import { policies } from "../components/policies";
 import { packedPackage, ROOT, runOk } from "./support/packed";
 import { PolicyServer } from "./support/policyServer";
+import { SLAAC_SUBNET_NOT_64 } from "./support/policyStacks";
 
 /** Every installed copy of a package under `dir`. */
 function copiesOf(dir: string, name: string): string[] {
@@ -65,12 +66,7 @@ describe("the policy pack, packed and installed in an empty folder", function ()
             const info = await server.info();
             assert.strictEqual(info.name, "dualstack");
             assert.deepStrictEqual(info.policies.map((p) => [p.name, p.level]), policies.map((p) => [p.name, p.enforcementLevel]));
-            const found = await server.analyze("openstack:networking/subnet:Subnet", "dev-subnet-ipv6", {
-                networkId: "net",
-                cidr: "fd00:0:0:1::/80",
-                ipVersion: 6,
-                ipv6AddressMode: "slaac",
-            });
+            const found = await server.analyze(...SLAAC_SUBNET_NOT_64);
             assert.deepStrictEqual(found.map((d) => [d.policy, d.level]), [["neutron-subnet-accepted", "mandatory"]]);
         } finally {
             server.stop();

@@ -1,6 +1,8 @@
 /**
- * The `dualstack` command: `check` and `plan`, `help` and `--version`. Exit codes: 0 no error finding, 1 an error
- * finding, 2 unusable input (unreadable file, bad arguments) with a one-line reason.
+ * The `dualstack` command: `check`, `plan` and `verify`, `help` and `--version`. Exit codes:
+ * 0 no error finding (no failed check), 1 an error finding (a failed check), 2 unusable
+ * input (unreadable file, bad arguments, a cluster that cannot be verified) with a one-line
+ * reason.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,6 +12,7 @@ import { runCheck } from "./check";
 import { TextFormat } from "./format";
 import { Io, processIo } from "./io";
 import { OutputDirectoryError, runPlan } from "./plan";
+import { runVerifyCommand } from "./verify";
 
 /** One subcommand: its usage text and how it runs. */
 interface Command {
@@ -73,6 +76,44 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
                     json: values.json === true,
                     format: format as TextFormat,
                     policyConfig: values["policy-config"] as string | undefined,
+                },
+                io,
+            );
+        },
+    },
+    verify: {
+        usage: `  dualstack verify [--stack NAME] [--kubeconfig FILE] [--context NAME] [--json]
+                   [--image IMAGE] [--egress ADDRESS:PORT]... [--namespace NAME] [--timeout SECONDS]
+      Check each family of a live cluster on its own: node addresses, Calico pools, pod
+      addresses, pod-to-pod, pod-to-Service, DNS, egress, NodePort, LoadBalancer, metadata
+      blocked (docs/verify.md). Exit 0 no check failed, 1 a check failed, 2 the cluster cannot
+      be verified.`,
+        async run(args, io) {
+            const { values, positionals } = parse(
+                args,
+                {
+                    stack: { type: "string" },
+                    kubeconfig: { type: "string" },
+                    context: { type: "string" },
+                    json: { type: "boolean" },
+                    image: { type: "string" },
+                    egress: { type: "string", multiple: true },
+                    namespace: { type: "string" },
+                    timeout: { type: "string" },
+                },
+                "verify",
+            );
+            if (positionals.length > 0) throw new UsageError(`verify takes no file ("${positionals[0]}"): use --stack NAME or --kubeconfig FILE`, "verify");
+            return await runVerifyCommand(
+                {
+                    stack: values.stack as string | undefined,
+                    kubeconfig: values.kubeconfig as string | undefined,
+                    context: values.context as string | undefined,
+                    json: values.json === true,
+                    image: values.image as string | undefined,
+                    egress: (values.egress as unknown as string[] | undefined) ?? [],
+                    namespace: values.namespace as string | undefined,
+                    timeout: values.timeout as string | undefined,
                 },
                 io,
             );

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { InvalidPlanError } from "./addressing/findings";
 import { Cluster, ClusterArgs } from "./cluster";
 import { configArgsFromEngine, loadConfig } from "./config/load";
+import { VerifyApi } from "./verify/kubernetesApi";
+import { verifyAfterUp } from "./verify/afterUp";
 
 /** The name of the StackReference through which the program reads its own last deployment. */
 export const LAST_DEPLOYMENT = "last-deployment";
@@ -17,8 +19,19 @@ async function lastOutput(self: pulumi.StackReference, name: string): Promise<st
     return value === undefined || value === null ? "" : JSON.stringify(value);
 }
 
+/** How the program runs; `pulumi up` gives no options. */
+export interface StackOptions {
+    /**
+     * Run `verify.afterUp` when the configuration asks for it. Default true; `dualstack plan` turns
+     * it off, since the cluster of an offline run is not real.
+     */
+    readonly verifyAfterUp?: boolean;
+    /** How `verify.afterUp` reaches the cluster from its kubeconfig; default the official client. */
+    readonly connect?: (kubeconfig: string) => VerifyApi;
+}
+
 /** Build the stack; returns its outputs. */
-export async function defineStack(): Promise<Record<string, unknown>> {
+export async function defineStack(options: StackOptions = {}): Promise<Record<string, unknown>> {
     const engineConfig = pulumi.runtime.allConfig();
     const stack = pulumi.getStack();
     const loaded = loadConfig(engineConfig, { stringValues: true, defaultClusterName: stack });
@@ -36,7 +49,7 @@ export async function defineStack(): Promise<Record<string, unknown>> {
     const cluster = new Cluster(stack, args);
     const addresses = (family: "addressIPv4" | "addressIPv6") =>
         cluster.nodes.apply((nodes) => nodes.map((n) => n[family]).filter((a): a is string => a !== undefined));
-    return {
+    const outputs: Record<string, unknown> = {
         addressPlan: cluster.addressPlan,
         apiServerUrl: cluster.apiServerUrl,
         apiEndpointIPv4: cluster.apiEndpointIPv4,
@@ -49,4 +62,16 @@ export async function defineStack(): Promise<Record<string, unknown>> {
         calicoPools: cluster.calicoPools,
         calicoReleaseStatus: cluster.calicoReleaseStatus,
     };
+    // The checks of `dualstack verify`, once Calico is deployed; only in an update, never in preview.
+    if (loaded.config.verify.afterUp && options.verifyAfterUp !== false && !pulumi.runtime.isDryRun()) {
+        outputs.verification = verifyAfterUp({
+            stack,
+            config: loaded.config,
+            kubeconfig: cluster.kubeconfig,
+            addressPlan: cluster.addressPlan,
+            after: [cluster.calicoReleaseStatus, cluster.calicoPools],
+            connect: options.connect,
+        });
+    }
+    return outputs;
 }

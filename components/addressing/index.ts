@@ -20,3 +20,4 @@ export * from "./rules/bounds";
 export * from "./summary";
 export * from "./rules/changes";
 export * from "./rules/compute";
+export * from "./hostPort";

@@ -6,6 +6,7 @@
 import { contains, parseCidr } from "../addressing/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, hasErrors, warning } from "../addressing/findings";
+import { HostPort, parseHostPort } from "../addressing/hostPort";
 import { ULA_DEFAULT_PREFIX, UNIQUE_LOCAL_RANGE } from "../addressing/ula";
 import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
 import { key, keys, NAMESPACE } from "./keys";
@@ -37,6 +38,9 @@ export const DEFAULTS = {
     encapsulation: "None" as Encapsulation,
     controlPlaneServerGroupPolicy: "anti-affinity" as ServerGroupPolicy,
     workerServerGroupPolicy: "soft-anti-affinity" as ServerGroupPolicy,
+    /** agnhost has the test server (netexec) and the probes' sh, curl, dig and nc. */
+    verifyImage: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+    verifyTimeoutSeconds: 300,
 } as const;
 
 /** Where the raw values come from. */
@@ -417,6 +421,7 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
     const calico = section(tree, "calico");
     const access = section(tree, "access");
     const bootstrap = section(tree, "bootstrap");
+    const verify = section(tree, "verify");
 
     const ipv6SubnetPool = network.ipv6SubnetPool as string | undefined;
     const nodeCidrs: FamilyMap<NodeRangeSpec> = {};
@@ -546,9 +551,38 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
             sshAllowedCidrs: (access.sshAllowedCidrs as string[] | undefined) ?? [],
         },
         bootstrap: { tokenRotation: (bootstrap.tokenRotation as string | undefined) ?? "" },
+        verify: {
+            afterUp: (verify.afterUp as boolean | undefined) ?? false,
+            image: (verify.image as string | undefined) ?? DEFAULTS.verifyImage,
+            egressTargets: egressTargets((verify.egressTargets as string[] | undefined) ?? [], findings),
+            timeoutSeconds: (verify.timeoutSeconds as number | undefined) ?? DEFAULTS.verifyTimeoutSeconds,
+        },
     };
     findings.push(...requiredKeys(config));
     return config;
+}
+
+/** `verify-egress-target`: literal `address:port` targets, at most one per family. */
+function egressTargets(values: readonly string[], findings: Finding[]): HostPort[] {
+    const targets: HostPort[] = [];
+    values.forEach((value, index) => {
+        const path = key(`verify.egressTargets[${index}]`);
+        const parsed = parseHostPort(value);
+        if (typeof parsed === "string") {
+            findings.push(error("verify-egress-target", path, `${path} is "${value}": ${parsed}.`));
+        } else if (targets.some((t) => t.family === parsed.family)) {
+            findings.push(
+                error(
+                    "verify-egress-target",
+                    path,
+                    `${path} is "${value}", a second ${parsed.family} target; the egress check takes one target per family. Keep one.`,
+                ),
+            );
+        } else {
+            targets.push(parsed);
+        }
+    });
+    return targets;
 }
 
 function isUniqueLocal(spec: RangeSpec | undefined): boolean {

@@ -108,6 +108,7 @@ export function clusterConfigArgsSource(): string {
     const emit = (name: string, doc: string, fields: Readonly<Record<string, Field>>) => {
         const body: string[] = [];
         for (const [key, field] of Object.entries(fields)) {
+            if (field.programOnly) continue;
             let nested = "";
             if (field.type.kind === "object") {
                 nested = interfaceNameOf(key, false);

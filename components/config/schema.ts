@@ -33,6 +33,8 @@ export interface Field {
      * networks): nothing that decides which resources exist or that a rule must see first.
      */
     readonly input?: boolean;
+    /** Read by the program (`index.ts`), not by the Cluster component: left out of its arguments. */
+    readonly programOnly?: boolean;
 }
 
 const str = (pattern?: RegExp, expected?: string): FieldType => ({ kind: "string", pattern, expected });
@@ -266,6 +268,29 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
         }),
         doc: "Node bootstrap.",
         default: "",
+    },
+    verify: {
+        type: objectOf({
+            afterUp: {
+                type: bool,
+                doc: "Run the checks of `dualstack verify` as the last step of `pulumi up` (never in preview) and fail the update when one fails (docs/verify.md). Read by the program, not by the Cluster component.",
+                default: "`false`",
+            },
+            image: {
+                type: str(),
+                doc: "Image of the test pods: agnhost, or a mirror of it (`dualstack verify --image`).",
+                default: "`registry.k8s.io/e2e-test-images/agnhost:2.53`",
+            },
+            egressTargets: {
+                type: listOf(str()),
+                doc: "`address:port` pods connect to over TCP for the egress check, at most one per family, literal addresses (`192.0.2.10:443`, `[2001:db8::10]:443`).",
+                default: "`[]` (egress not tried)",
+            },
+            timeoutSeconds: { type: int(10, 3600), doc: "Seconds to wait for nodes, test pods and load balancers.", default: "300" },
+        }),
+        doc: "Verifying each family of the running cluster.",
+        default: "",
+        programOnly: true,
     },
 };
 

@@ -4,6 +4,7 @@
  * `dualstack:` configuration key for messages.
  */
 import { IpFamily } from "../addressing/family";
+import { HostPort } from "../addressing/hostPort";
 
 /** A value per family; a family that is absent has no entry. */
 export type FamilyMap<T> = Partial<Record<IpFamily, T>>;
@@ -104,6 +105,17 @@ export interface BootstrapConfig {
     readonly tokenRotation: string;
 }
 
+export interface VerifyConfig {
+    /** Run the verify checks as the last step of `pulumi up` and fail the update when one fails. */
+    readonly afterUp: boolean;
+    /** The test pods' image. */
+    readonly image: string;
+    /** Egress targets, at most one per family. */
+    readonly egressTargets: readonly HostPort[];
+    /** Seconds to wait for nodes, test pods and load balancers. */
+    readonly timeoutSeconds: number;
+}
+
 /** The whole typed stack configuration. */
 export interface ClusterConfig {
     /** Cluster name, when the configuration sets one (the program defaults it to the stack name). */
@@ -122,4 +134,5 @@ export interface ClusterConfig {
     readonly calico: CalicoConfig;
     readonly access: AccessConfig;
     readonly bootstrap: BootstrapConfig;
+    readonly verify: VerifyConfig;
 }

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Finding } from "../components/addressing";
+import { COMMANDS } from "../cli/main";
 import { runBin, runCli, tempDir, writeStack } from "./support/cli";
 import { BASE_CONFIG, deepMerge } from "./support/stacks";
 
@@ -173,7 +174,8 @@ describe("dualstack help and --version", () => {
     });
 
     it("help for each subcommand exits 0 on stdout: help NAME, NAME --help, NAME -h, even with other arguments", async () => {
-        for (const command of ["check", "plan"]) {
+        assert.deepStrictEqual(Object.keys(COMMANDS), ["check", "plan", "verify"]);
+        for (const command of Object.keys(COMMANDS)) {
             for (const args of [["help", command], [command, "--help"], [command, "-h"], [command, "--stack", "dev", "--help"]]) {
                 const result = await runCli(args);
                 assert.strictEqual(result.code, 0, args.join(" "));
@@ -184,7 +186,7 @@ describe("dualstack help and --version", () => {
         }
         const general = await runCli(["--help"]);
         assert.strictEqual(general.code, 0);
-        assert.match(general.stdout, /dualstack check FILE[\s\S]*dualstack plan[\s\S]*dualstack --version/);
+        assert.match(general.stdout, /dualstack check FILE[\s\S]*dualstack plan[\s\S]*dualstack verify[\s\S]*dualstack --version/);
     });
 
     it("the command itself exits 0 for --version and check --help (bin)", () => {

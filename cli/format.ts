@@ -6,20 +6,45 @@ import { Finding } from "../components/addressing/findings";
 /** `table` for terminals, `markdown` for pull-request comments. */
 export type TextFormat = "table" | "markdown";
 
+/** A table cell: text, or text to show as code (a key, a rule id). */
+export type Cell = string | { readonly code: string };
+
+/**
+ * Text for Markdown: HTML and Markdown punctuation escaped (a value such as
+ * `<img src=…>` or `[x](…)` from a stack file shows as written, never as markup), line
+ * breaks as spaces, so that it stays inside its table cell or heading.
+ */
+export function escapeMarkdown(text: string): string {
+    return text.replace(/[\\`*_[\]<>|~&!]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+}
+
+/** A Markdown code span that holds any text: a fence longer than any backtick run inside, pipes escaped for tables. */
+export function markdownCode(text: string): string {
+    const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(longestRun + 1);
+    const body = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+    const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function cellText(cell: Cell): string {
+    return typeof cell === "string" ? cell : cell.code;
+}
+
 /** Render rows under headers, aligned for a terminal or as a Markdown table. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], format: TextFormat): string {
+export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[], format: TextFormat): string {
     if (format === "markdown") {
-        const escape = (cell: string) => cell.replace(/\|/g, "\\|").replace(/\n/g, " ");
+        const escape = (cell: Cell) => (typeof cell === "string" ? escapeMarkdown(cell) : markdownCode(cell.code));
         return [
             `| ${headers.map(escape).join(" | ")} |`,
             `| ${headers.map(() => "---").join(" | ")} |`,
             ...rows.map((row) => `| ${row.map(escape).join(" | ")} |`),
         ].join("\n");
     }
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const line = (cells: readonly string[]) =>
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => cellText(r[i] ?? "").length)));
+    const line = (cells: readonly Cell[]) =>
         cells
-            .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+            .map((cell, i) => (i === cells.length - 1 ? cellText(cell) : cellText(cell).padEnd(widths[i])))
             .join("  ")
             .trimEnd();
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
@@ -27,7 +52,7 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 
 /** A heading in either format. */
 export function heading(text: string, format: TextFormat, level = 2): string {
-    return format === "markdown" ? `${"#".repeat(level)} ${text}` : `${text}\n${"=".repeat(Math.min(text.length, 78))}`;
+    return format === "markdown" ? `${"#".repeat(level)} ${escapeMarkdown(text)}` : `${text}\n${"=".repeat(Math.min(text.length, 78))}`;
 }
 
 /** Findings grouped by file, each with its key, rule and full message. */
@@ -36,14 +61,16 @@ export function renderFindings(findings: readonly Finding[], format: TextFormat)
     if (format === "markdown") {
         return renderTable(
             ["severity", "rule", "key", "message"],
-            findings.map((f) => [f.severity, `\`${f.rule}\``, `\`${f.path}\``, f.file ? `${f.message} (${f.file})` : f.message]),
+            findings.map((f) => [f.severity, { code: f.rule }, { code: f.path }, f.file ? `${f.message} (${f.file})` : f.message]),
             "markdown",
         );
     }
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
         const file = f.file ?? "(no file)";
-        byFile.set(file, [...(byFile.get(file) ?? []), f]);
+        const list = byFile.get(file);
+        if (list === undefined) byFile.set(file, [f]);
+        else list.push(f);
     }
     const blocks: string[] = [];
     for (const [file, list] of byFile) {

@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { UnreadableStackFileError } from "../components/config/stackFile";
+import { safeText } from "../components/addressing/findings";
+import { isStackName, UnreadableStackFileError } from "../components/config/stackFile";
 import { runCheck } from "./check";
 import { TextFormat } from "./format";
 import { Io, processIo } from "./io";
@@ -60,6 +61,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
             if ((stack === undefined) === (positionals.length === 0) || positionals.length > 1) {
                 throw new UsageError("plan takes either --stack NAME or one stack file", "plan");
             }
+            checkStackName(stack, "plan");
+            if (values.out === "") throw new UsageError("--out is empty; give the directory to write the artefacts to", "plan");
             const given = values.format as string | undefined;
             const format = given ?? "table";
             if (format !== "table" && format !== "markdown") {
@@ -104,6 +107,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
                 "verify",
             );
             if (positionals.length > 0) throw new UsageError(`verify takes no file ("${positionals[0]}"): use --stack NAME or --kubeconfig FILE`, "verify");
+            checkStackName(values.stack as string | undefined, "verify");
             return await runVerifyCommand(
                 {
                     stack: values.stack as string | undefined,
@@ -178,15 +182,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await COMMANDS[name].run(rest, io);
     } catch (e) {
         if (e instanceof UnreadableStackFileError || e instanceof OutputDirectoryError) {
-            io.err(`dualstack: ${e.message}`);
+            io.err(`dualstack: ${safeText(e.message)}`);
             return 2;
         }
         if (e instanceof UsageError) {
-            io.err(`dualstack: ${e.message}\n\n${usage(e.command)}`);
+            io.err(`dualstack: ${safeText(e.message)}\n\n${usage(e.command)}`);
             return 2;
         }
         throw e;
     }
+}
+
+/** `--stack` reads `stacks/Pulumi.<name>.yaml`: a Pulumi stack name, never a path. */
+function checkStackName(stack: string | undefined, command: string): void {
+    if (stack === undefined || isStackName(stack)) return;
+    throw new UsageError(
+        `--stack ${JSON.stringify(stack.slice(0, 100))} is not a stack name: Pulumi stack names are letters, digits, "-", "_" and "." ` +
+            `(at most 100), and --stack reads stacks/Pulumi.<name>.yaml. Give a file path for any other file.`,
+        command,
+    );
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];

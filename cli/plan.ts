@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
-import { readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
+import { readInputFile, readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
 import { checkRecordedStack, PackConfig, packConfigProblems, parsePackConfig } from "../components/policies/local";
 import { policies } from "../components/policies/policies";
 import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
@@ -158,26 +158,80 @@ function renderJson(report: PlanReport): string {
 
 /** An output directory that cannot be written: unusable input (exit 2), one line. */
 export class OutputDirectoryError extends Error {
-    constructor(dir: string, cause: NodeJS.ErrnoException) {
-        super(`--out ${dir}: cannot write there (${cause.code ?? cause.message})`);
+    constructor(dir: string, reason: string) {
+        super(`--out ${dir}: ${reason}`);
         this.name = "OutputDirectoryError";
+    }
+}
+
+/** A file system error as a reason. */
+function cannotWrite(e: unknown): string {
+    return `cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+}
+
+/**
+ * A directory to write into: created when missing, refused when it is a symbolic link or not
+ * a directory. `--out` never follows a link it did not create, so a link planted in the
+ * directory (`control-plane-init -> /etc`) cannot redirect the artefacts.
+ */
+function ensureRealDirectory(dir: string, shown: string, out: string): void {
+    let stat: fs.Stats | undefined;
+    try {
+        stat = fs.lstatSync(dir);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new OutputDirectoryError(out, cannotWrite(e));
+    }
+    if (stat === undefined) {
+        try {
+            fs.mkdirSync(dir, { recursive: dir === out });
+        } catch (e) {
+            throw new OutputDirectoryError(out, cannotWrite(e));
+        }
+        return;
+    }
+    if (stat.isSymbolicLink()) throw new OutputDirectoryError(out, `${shown} is a symbolic link; plan writes only into real directories. Remove the link or choose another directory.`);
+    if (!stat.isDirectory()) throw new OutputDirectoryError(out, `${shown} exists and is not a directory.`);
+}
+
+/** Write one file under a checked directory: no link followed, no hard-linked file overwritten. */
+function writeFileNoFollow(target: string, shown: string, out: string, content: string): void {
+    let fd: number;
+    try {
+        fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ELOOP") throw new OutputDirectoryError(out, `${shown} is a symbolic link; plan does not write through links it did not create. Remove it.`);
+        throw new OutputDirectoryError(out, cannotWrite(e));
+    }
+    try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile()) throw new OutputDirectoryError(out, `${shown} exists and is not a regular file.`);
+        if (stat.nlink > 1) throw new OutputDirectoryError(out, `${shown} has other hard links; plan does not overwrite a file shared with another path. Remove it.`);
+        fs.ftruncateSync(fd, 0);
+        const bytes = Buffer.from(content, "utf8");
+        for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written, written);
+    } catch (e) {
+        if (e instanceof OutputDirectoryError) throw e;
+        throw new OutputDirectoryError(out, cannotWrite(e));
+    } finally {
+        fs.closeSync(fd);
     }
 }
 
 /** Write the artefacts and the address plan under `dir` (redacted). */
 function writeArtefacts(dir: string, artefacts: readonly Artefact[], addressPlan: PlanSummary | undefined, clean: (text: string) => string): void {
-    try {
-        for (const artefact of artefacts) {
-            const target = path.join(dir, artefact.path);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            fs.writeFileSync(target, clean(artefact.content));
+    ensureRealDirectory(dir, dir, dir);
+    const files: Array<[string, string]> = artefacts.map((a) => [a.path, clean(a.content)]);
+    if (addressPlan) files.push(["address-plan.json", `${toJson(addressPlan)}\n`]);
+    for (const [relative, content] of files) {
+        const parts = relative.split("/");
+        if (parts.some((part) => part === "" || part === "." || part === "..")) throw new OutputDirectoryError(dir, `refusing the artefact path ${relative}`);
+        let current = dir;
+        for (const part of parts.slice(0, -1)) {
+            current = path.join(current, part);
+            ensureRealDirectory(current, path.relative(dir, current), dir);
         }
-        if (addressPlan) {
-            fs.mkdirSync(dir, { recursive: true });
-            fs.writeFileSync(path.join(dir, "address-plan.json"), `${toJson(addressPlan)}\n`);
-        }
-    } catch (e) {
-        throw new OutputDirectoryError(dir, e as NodeJS.ErrnoException);
+        writeFileNoFollow(path.join(current, parts[parts.length - 1]), relative, dir, content);
     }
 }
 
@@ -194,12 +248,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
 
 /** Read a policy pack configuration file; unreadable or malformed is unusable input (exit 2). */
 function readPackConfig(file: string): PackConfig {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UnreadableStackFileError(file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
-    }
+    const text = readInputFile(file);
     let config: PackConfig;
     try {
         config = parsePackConfig(JSON.parse(text));

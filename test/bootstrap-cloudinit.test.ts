@@ -231,8 +231,13 @@ describe("bootstrap: cloud-init user-data", () => {
     it("quotes shell values so that no value can break out of its word", () => {
         assert.strictEqual(shellQuote("plain"), "'plain'");
         assert.strictEqual(shellQuote("it's $(rm -rf /)"), `'it'\\''s $(rm -rf /)'`);
-        const env = bootstrapEnvironment({ ...testCluster("ipv4-only"), clusterName: "a'b" }, testNode("ipv4-only", "worker"), ["IPv4"]);
-        assert.match(env, /^CLUSTER_NAME='a'\\''b'$/m);
+        const env = bootstrapEnvironment(testCluster("ipv4-only"), testNode("ipv4-only", "worker"), ["IPv4"]);
+        assert.match(env, /^CLUSTER_NAME='[a-z0-9-]+'$/m);
+        // Quoting is the second line of defence: a value that needs it never reaches the file.
+        assert.throws(
+            () => bootstrapEnvironment({ ...testCluster("ipv4-only"), clusterName: "a'b" }, testNode("ipv4-only", "worker"), ["IPv4"]),
+            /^BootstrapInputError: clusterName "a'b" is not a valid cluster name/,
+        );
     });
 
     it("refuses to render a control plane without CA material", () => {

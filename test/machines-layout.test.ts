@@ -36,6 +36,14 @@ function refused(change: Partial<NodePoolArgs>, rule: string, text: string): voi
 }
 
 describe("NodePool layout (pure)", () => {
+    it("refuses a pod range that would make an allowed address pair of a whole family", () => {
+        refused(
+            { podRanges: { ipv4: { cidr: "0.0.0.0/0", encapsulation: "None" } } },
+            "port-address-pairs-world",
+            "podRanges (0.0.0.0/0) covers every IPv4 address, so Neutron's anti-spoofing no longer applies to the port",
+        );
+    });
+
     it("needs allowed-address-pairs exactly for None and *CrossSubnet", () => {
         const table: Array<[string, boolean]> = [
             ["None", true],

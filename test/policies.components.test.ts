@@ -68,21 +68,19 @@ describe("policies over the Network, NodePool and Calico components", () => {
         const found = await violations();
         const tail =
             "Admit only the ranges of your offices, VPN or CI runners (dualstack:access.sshAllowedCidrs, " +
-            "dualstack:access.apiAllowedCidrs; the kubelet needs only the cluster's own nodes), or list the port in the " +
+            "dualstack:access.apiAllowedCidrs; the kubelet, etcd and Calico need only the cluster's own nodes), or list the port in the " +
             "policy pack (secgroup-world-open.allowedPorts) if it must be public.";
         const ipv4 = "pc-ssh-net-nodes-ipv4-ssh-0.0.0.0/0";
         const ipv6 = "pc-ssh-net-nodes-ipv6-ssh---/0";
         assert.deepStrictEqual(found, [
             {
                 policy: "secgroup-world-open",
-                resource: ipv4,
-                urn: undefined,
+                urn: `urn:pulumi:test::dualstack::dualstack:index:Network$openstack:networking/secGroupRule:SecGroupRule::${ipv4}`,
                 message: `[secgroup-world-open] ${ipv4}.remoteIpPrefix is 0.0.0.0/0, so this ingress rule opens SSH (22/tcp) to the whole IPv4 internet. ${tail}`,
             },
             {
                 policy: "secgroup-world-open",
-                resource: ipv6,
-                urn: undefined,
+                urn: `urn:pulumi:test::dualstack::dualstack:index:Network$openstack:networking/secGroupRule:SecGroupRule::${ipv6}`,
                 message: `[secgroup-world-open] ${ipv6}.remoteIpPrefix is ::/0, so this ingress rule opens SSH (22/tcp) to the whole IPv6 internet. ${tail}`,
             },
         ]);

@@ -155,12 +155,11 @@ describe("policy pack end to end: the program offline, every policy", function (
             assert.deepStrictEqual(found, [
                 {
                     policy: "secgroup-world-open",
-                    resource: rule,
-                    urn: undefined,
+                    urn: `urn:pulumi:e2e-ssh::dualstack::dualstack:index:Network$openstack:networking/secGroupRule:SecGroupRule::${rule}`,
                     message:
                         `[secgroup-world-open] ${rule}.remoteIpPrefix is 0.0.0.0/0, so this ingress rule opens SSH (22/tcp) to the ` +
                         "whole IPv4 internet. Admit only the ranges of your offices, VPN or CI runners (dualstack:access.sshAllowedCidrs, " +
-                        "dualstack:access.apiAllowedCidrs; the kubelet needs only the cluster's own nodes), or list the port in the " +
+                        "dualstack:access.apiAllowedCidrs; the kubelet, etcd and Calico need only the cluster's own nodes), or list the port in the " +
                         "policy pack (secgroup-world-open.allowedPorts) if it must be public.",
                 },
             ]);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as openstack from "@pulumi/openstack";
-import { icmpv6Allowed, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "../components/policies/security";
+import { icmpv6Allowed, portAddressPairsWorld, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "../components/policies/security";
 import { messages, resourceArgs, runResourcePolicy, runStackPolicy, stackArgs, StackResource, UNKNOWN_VALUE } from "./support/policy";
 import { clusterResource, subnet } from "./support/policyStacks";
 
@@ -8,61 +8,109 @@ const { SecGroupRule, Port } = openstack.networking;
 
 const ssh = { direction: "ingress", ethertype: "IPv4", protocol: "tcp", portRangeMin: 22, portRangeMax: 22, securityGroupId: "sg" };
 
+/** One security-group rule as a stack of one. */
+function oneRule(props: Record<string, unknown>, name = "rule"): StackResource[] {
+    return [{ type: SecGroupRule, name, props }];
+}
+
 describe("#secgroup-world-open", () => {
     const policy = secgroupWorldOpen;
+    const run = async (resources: StackResource[], config?: object) => messages(await runStackPolicy(policy, stackArgs(resources, { config })));
+    const tail =
+        "Admit only the ranges of your offices, VPN or CI runners (dualstack:access.sshAllowedCidrs, " +
+        "dualstack:access.apiAllowedCidrs; the kubelet, etcd and Calico need only the cluster's own nodes), or list the port in the " +
+        "policy pack (secgroup-world-open.allowedPorts) if it must be public.";
 
     it("accepts SSH from an office range and HTTPS from anywhere", async () => {
         for (const props of [
             { ...ssh, remoteIpPrefix: "10.200.0.0/16" },
             { ...ssh, ethertype: "IPv6", remoteIpPrefix: "2001:db8:100::/48" },
             { ...ssh, portRangeMin: 443, portRangeMax: 443, remoteIpPrefix: "0.0.0.0/0" },
-            { ...ssh, protocol: "udp", portRangeMin: 1, portRangeMax: 65535, remoteIpPrefix: "0.0.0.0/0" },
+            { ...ssh, protocol: "udp", portRangeMin: 1, portRangeMax: 4788, remoteIpPrefix: "0.0.0.0/0" },
+            { ...ssh, protocol: "icmp", portRangeMin: undefined, portRangeMax: undefined, remoteIpPrefix: "0.0.0.0/0" },
             { ...ssh, direction: "egress", remoteIpPrefix: "0.0.0.0/0" },
             { ...ssh, portRangeMin: 10250, portRangeMax: 10250, remoteGroupId: "nodes" },
         ]) {
-            assert.deepStrictEqual(messages(await runResourcePolicy(policy, resourceArgs(SecGroupRule, props))), [], JSON.stringify(props));
+            assert.deepStrictEqual(await run(oneRule(props)), [], JSON.stringify(props));
         }
     });
 
     it("refuses SSH from 0.0.0.0/0", async () => {
-        const args = resourceArgs(SecGroupRule, { ...ssh, remoteIpPrefix: "0.0.0.0/0" }, { name: "dev-ssh-ipv4" });
-        assert.deepStrictEqual(messages(await runResourcePolicy(policy, args)), [
-            "[secgroup-world-open] dev-ssh-ipv4.remoteIpPrefix is 0.0.0.0/0, so this ingress rule opens SSH (22/tcp) to the " +
-                "whole IPv4 internet. Admit only the ranges of your offices, VPN or CI runners (dualstack:access.sshAllowedCidrs, " +
-                "dualstack:access.apiAllowedCidrs; the kubelet needs only the cluster's own nodes), or list the port in the " +
-                "policy pack (secgroup-world-open.allowedPorts) if it must be public.",
+        assert.deepStrictEqual(await run(oneRule({ ...ssh, remoteIpPrefix: "0.0.0.0/0" }, "dev-ssh-ipv4")), [
+            `[secgroup-world-open] dev-ssh-ipv4.remoteIpPrefix is 0.0.0.0/0, so this ingress rule opens SSH (22/tcp) to the whole IPv4 internet. ${tail}`,
         ]);
     });
 
-    it("refuses every port from anywhere when neither a remote prefix nor a remote group is set", async () => {
-        const args = resourceArgs(SecGroupRule, { direction: "ingress", ethertype: "IPv6", securityGroupId: "sg" }, { name: "open" });
-        assert.deepStrictEqual(messages(await runResourcePolicy(policy, args)), [
+    it("refuses every closed service from anywhere when neither a remote prefix nor a remote group is set", async () => {
+        assert.deepStrictEqual(await run(oneRule({ direction: "ingress", ethertype: "IPv6", securityGroupId: "sg" }, "open")), [
             "[secgroup-world-open] open.remoteIpPrefix is not set and the rule names no remote group, so this ingress rule " +
-                "opens SSH (22/tcp), the Kubernetes API (6443/tcp) and the kubelet API (10250/tcp) to the whole IPv6 internet. " +
-                "Admit only the ranges of your offices, VPN or CI runners (dualstack:access.sshAllowedCidrs, " +
-                "dualstack:access.apiAllowedCidrs; the kubelet needs only the cluster's own nodes), or list the port in the " +
-                "policy pack (secgroup-world-open.allowedPorts) if it must be public.",
+                "opens SSH (22/tcp), the Kubernetes API (6443/tcp), the kubelet API (10250/tcp), etcd (clients) (2379/tcp), " +
+                "etcd (peers) (2380/tcp), kube-controller-manager (10257/tcp), kube-scheduler (10259/tcp), BGP (179/tcp), " +
+                `Calico Typha (5473/tcp), VXLAN (4789/udp) and IP-in-IP (protocol 4) to the whole IPv6 internet. ${tail}`,
         ]);
     });
 
     it("treats ports 0/0 (the provider's unset) as every port, and ::/0 as the IPv6 internet", async () => {
-        const args = resourceArgs(SecGroupRule, { ...ssh, ethertype: "IPv6", portRangeMin: 0, portRangeMax: 0, remoteIpPrefix: "::/0" });
-        const found = messages(await runResourcePolicy(policy, args));
+        const found = await run(oneRule({ ...ssh, ethertype: "IPv6", portRangeMin: 0, portRangeMax: 0, remoteIpPrefix: "::/0" }));
         assert.strictEqual(found.length, 1);
-        assert.match(found[0], /opens SSH \(22\/tcp\), the Kubernetes API \(6443\/tcp\) and the kubelet API \(10250\/tcp\) to the whole IPv6 internet/);
+        assert.match(found[0], /opens SSH \(22\/tcp\), the Kubernetes API \(6443\/tcp\), the kubelet API \(10250\/tcp\), .* and Calico Typha \(5473\/tcp\) to the whole IPv6 internet/);
     });
 
     it("lets pack configuration allow a public API, and only that", async () => {
         const config = { allowedPorts: [6443] };
-        const api = resourceArgs(SecGroupRule, { ...ssh, portRangeMin: 6443, portRangeMax: 6443, remoteIpPrefix: "0.0.0.0/0" }, { config });
-        assert.deepStrictEqual(messages(await runResourcePolicy(policy, api)), []);
-        const range = resourceArgs(SecGroupRule, { ...ssh, portRangeMin: 6000, portRangeMax: 11000, remoteIpPrefix: "0.0.0.0/0" }, { config });
-        assert.match(messages(await runResourcePolicy(policy, range))[0], /opens the kubelet API \(10250\/tcp\) to the whole IPv4 internet/);
+        assert.deepStrictEqual(await run(oneRule({ ...ssh, portRangeMin: 6443, portRangeMax: 6443, remoteIpPrefix: "0.0.0.0/0" }), config), []);
+        const range = await run(oneRule({ ...ssh, portRangeMin: 6000, portRangeMax: 11000, remoteIpPrefix: "0.0.0.0/0" }), config);
+        assert.match(range[0], /opens the kubelet API \(10250\/tcp\), kube-controller-manager \(10257\/tcp\) and kube-scheduler \(10259\/tcp\) to the whole IPv4 internet/);
     });
 
     it("skips a rule whose remote is unknown in preview (a remote group id is computed)", async () => {
-        const args = resourceArgs(SecGroupRule, { ...ssh, remoteGroupId: "x" }, { unknown: ["remoteGroupId"] });
-        assert.deepStrictEqual(await runResourcePolicy(policy, args), { violations: [] });
+        assert.deepStrictEqual(await run(oneRule({ ...ssh, remoteGroupId: UNKNOWN_VALUE })), []);
+    });
+
+    it("reads protocols as Neutron does: any case, 0/ip/hopopt as every protocol, and an unreadable number as every protocol too", async () => {
+        for (const protocol of ["TCP", "Tcp", "6", "06", " 6", "+6", "0_6", "0", "00", "ip", "IP", "hopopt", ""]) {
+            const found = await run(oneRule({ ...ssh, protocol, remoteIpPrefix: "0.0.0.0/0" }, "r"));
+            assert.strictEqual(found.length, 1, protocol);
+            assert.match(found[0], /^\[secgroup-world-open\] r\.remoteIpPrefix is 0\.0\.0\.0\/0, so this ingress rule opens SSH \(22\/tcp\)/, protocol);
+        }
+        // A protocol Neutron would refuse counts as every protocol here (secgroup-rule-family refuses it).
+        assert.strictEqual((await run(oneRule({ ...ssh, protocol: "tcp6", remoteIpPrefix: "0.0.0.0/0" }))).length, 1);
+        assert.deepStrictEqual(await run(oneRule({ ...ssh, protocol: "UDP", remoteIpPrefix: "0.0.0.0/0" })), []);
+    });
+
+    it("refuses world-open etcd, controller-manager, scheduler, BGP, VXLAN and IP-in-IP", async () => {
+        const cases: Array<[Record<string, unknown>, RegExp]> = [
+            [{ ...ssh, portRangeMin: 2379, portRangeMax: 2380 }, /opens etcd \(clients\) \(2379\/tcp\) and etcd \(peers\) \(2380\/tcp\) to/],
+            [{ ...ssh, portRangeMin: 10257, portRangeMax: 10257 }, /opens kube-controller-manager \(10257\/tcp\) to/],
+            [{ ...ssh, portRangeMin: 10259, portRangeMax: 10259 }, /opens kube-scheduler \(10259\/tcp\) to/],
+            [{ ...ssh, portRangeMin: 179, portRangeMax: 179 }, /opens BGP \(179\/tcp\) to/],
+            [{ ...ssh, protocol: "udp", portRangeMin: 4789, portRangeMax: 4789 }, /opens VXLAN \(4789\/udp\) to/],
+            [{ ...ssh, protocol: "ipip", portRangeMin: undefined, portRangeMax: undefined }, /opens IP-in-IP \(protocol 4\) to/],
+            [{ ...ssh, protocol: "4", portRangeMin: undefined, portRangeMax: undefined }, /opens IP-in-IP \(protocol 4\) to/],
+        ];
+        for (const [props, expected] of cases) {
+            const found = await run(oneRule({ ...props, remoteIpPrefix: "0.0.0.0/0" }));
+            assert.strictEqual(found.length, 1, JSON.stringify(props));
+            assert.match(found[0], expected);
+        }
+    });
+
+    it("refuses rules whose prefixes together are the world, naming each", async () => {
+        const halves = [
+            { type: SecGroupRule, name: "low", props: { ...ssh, remoteIpPrefix: "0.0.0.0/1" } },
+            { type: SecGroupRule, name: "high", props: { ...ssh, portRangeMin: 1, portRangeMax: 1024, remoteIpPrefix: "128.0.0.0/1" } },
+        ];
+        assert.deepStrictEqual(await run(halves), [
+            "[secgroup-world-open] low.remoteIpPrefix (0.0.0.0/1) and high.remoteIpPrefix (128.0.0.0/1) together cover the whole " +
+                `IPv4 address space, so these ingress rules open SSH (22/tcp) to the whole IPv4 internet. ${tail}`,
+        ]);
+        // Halves on different ports cover no port from the world.
+        const apart = [halves[0], { ...halves[1], props: { ...halves[1].props, portRangeMin: 23, portRangeMax: 1024 } }];
+        assert.deepStrictEqual(await run(apart), []);
+        // IPv6 halves, one of them a bare address's neighbourhood short of the world: not covered.
+        const v6 = (name: string, prefix: string) => ({ type: SecGroupRule, name, props: { ...ssh, ethertype: "IPv6", remoteIpPrefix: prefix } });
+        assert.strictEqual((await run([v6("a", "::/1"), v6("b", "8000::/1")])).length, 1);
+        assert.deepStrictEqual(await run([v6("a", "::/1"), v6("b", "8000::/2")]), []);
     });
 });
 
@@ -256,5 +304,38 @@ describe("#port-pod-address-pairs", () => {
         const unknownPlan = { ...plan, props: { addressPlan: UNKNOWN_VALUE } };
         const run = await runStackPolicy(policy, stackArgs([unknownPlan, machinePort("p", {})]));
         assert.strictEqual(run.notApplicable, "no Cluster with a known addressPlan in the stack");
+    });
+});
+
+describe("#port-address-pairs-world", () => {
+    const policy = portAddressPairsWorld;
+    const pairs = (...addresses: string[]) => ({ networkId: "net", allowedAddressPairs: addresses.map((ipAddress) => ({ ipAddress })) });
+
+    it("accepts pod ranges and single addresses", async () => {
+        for (const props of [pairs("10.244.0.0/16", "fd00:10:244::/56"), pairs("10.0.0.5"), pairs()]) {
+            assert.deepStrictEqual(messages(await runResourcePolicy(policy, resourceArgs(Port, props, { name: "p" }))), [], JSON.stringify(props));
+        }
+    });
+
+    it("refuses pairs that cover a whole family, alone or together", async () => {
+        assert.deepStrictEqual(messages(await runResourcePolicy(policy, resourceArgs(Port, pairs("0.0.0.0/1", "128.0.0.0/1", "::/0"), { name: "p" }))), [
+            "[port-address-pairs-world] p.allowedAddressPairs (0.0.0.0/1 and 128.0.0.0/1) covers every IPv4 address, so Neutron's " +
+                "anti-spoofing no longer applies to the port: the machine can send from any IPv4 address. List only the ranges the machine routes (its pod range).",
+            "[port-address-pairs-world] p.allowedAddressPairs (::/0) covers every IPv6 address, so Neutron's anti-spoofing no longer " +
+                "applies to the port: the machine can send from any IPv6 address. List only the ranges the machine routes (its pod range).",
+        ]);
+    });
+});
+
+describe("#secgroup-rule-family: protocols", () => {
+    it("refuses a protocol Neutron does not know, and an IPv6 protocol in any case with IPv4", async () => {
+        const found = async (props: Omit<typeof ssh, "portRangeMin" | "portRangeMax"> & { portRangeMin?: number; portRangeMax?: number }) =>
+            messages(await runResourcePolicy(secgroupRuleFamily, resourceArgs(SecGroupRule, props, { name: "r" })));
+        assert.deepStrictEqual(await found({ ...ssh, protocol: "tcp6" }), [
+            '[secgroup-protocol-invalid] r.protocol is "tcp6", which is neither a protocol name Neutron knows (tcp, udp, icmp, ipv6-icmp, ipip, ...) nor a number from 0 to 255 written plainly; Neutron refuses the rule. Write the name or the number.',
+        ]);
+        for (const protocol of ["256", "06", "+6", " 6"]) assert.strictEqual((await found({ ...ssh, protocol })).length, 1, protocol);
+        assert.match((await found({ ...ssh, protocol: "IPV6-ICMP", portRangeMin: undefined, portRangeMax: undefined }))[0], /^\[secgroup-protocol-family-mismatch\]/);
+        assert.deepStrictEqual(await found({ ...ssh, protocol: "TCP" }), []);
     });
 });

@@ -19,14 +19,42 @@ export interface Finding {
     readonly file?: string;
 }
 
+/** A run of non-blank characters longer than this is a value, not prose: it is cut in messages. */
+export const LONGEST_SHOWN_WORD = 120;
+
+/** Messages longer than this keep their beginning and end (the value and the fix). */
+export const LONGEST_MESSAGE = 2000;
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides, which could forge lines or
+ * reorder text on a terminal or in a review, and the replacement character (shown as its
+ * escape, so that a wrongly encoded value is seen for what it is).
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/g;
+
+/**
+ * Text for a message, safe to print: control characters shown as escapes (`\n`, `\u0000`),
+ * each over-long value cut to its start with its length, and an over-long message cut in the
+ * middle. Rules interpolate user values freely; this keeps a 1 MB value or a newline in one
+ * from flooding or forging the output.
+ */
+export function safeText(text: string): string {
+    const short: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    const escaped = text.replace(UNSAFE_CHARACTERS, (c) => short[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const cut = escaped.replace(new RegExp(`[^\\s]{${LONGEST_SHOWN_WORD + 1},}`, "g"), (word) => `${word.slice(0, 60)}…[${word.length} characters]`);
+    if (cut.length <= LONGEST_MESSAGE) return cut;
+    const tail = LONGEST_MESSAGE / 4;
+    return `${cut.slice(0, LONGEST_MESSAGE - tail)} …[${cut.length - LONGEST_MESSAGE} characters cut]… ${cut.slice(-tail)}`;
+}
+
 /** An error finding. */
 export function error(rule: string, path: string, message: string): Finding {
-    return { rule, severity: "error", path, message };
+    return { rule, severity: "error", path: safeText(path), message: safeText(message) };
 }
 
 /** A warning finding. */
 export function warning(rule: string, path: string, message: string): Finding {
-    return { rule, severity: "warning", path, message };
+    return { rule, severity: "warning", path: safeText(path), message: safeText(message) };
 }
 
 /** True when any finding is an error. */

@@ -4,14 +4,17 @@
  */
 export * from "./family";
 export * from "./cidr";
+export * from "./coverage";
 export * from "./ula";
 export * from "./capacity";
 export * from "./findings";
+export * from "./names";
 export * from "./overlap";
 export * from "./plan";
 export * from "./validate";
 export * from "./rules/cidr";
 export * from "./rules/kubernetes";
+export * from "./rules/versions";
 export * from "./rules/calico";
 export * from "./rules/neutron";
 export * from "./rules/ranges";

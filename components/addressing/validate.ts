@@ -3,6 +3,7 @@
  * entry point the components, the CLI and the policy pack share.
  */
 import { ClusterConfig, NodeRangeSpec, RangeSpec } from "../config/types";
+import { Cidr } from "./cidr";
 import { keys } from "../config/keys";
 import { endpointAddresses, familyCapacity, usableNodeAddresses } from "./capacity";
 import { ALL_FAMILIES, familyFacts, IpFamily, otherFamily } from "./family";
@@ -11,8 +12,8 @@ import { Labeled } from "./overlap";
 import { AddressPlan, FamilyPlan, NodeSubnetPlan, PlannedRange, RangeSource, UlaPlan } from "./plan";
 import {
     checkCalicoBgp,
+    checkCalicoMetadataAccess,
     checkCalicoBlocks,
-    checkCalicoKubernetesVersion,
     checkCalicoPool,
     checkUlaNatOutgoing,
 } from "./rules/calico";
@@ -23,19 +24,22 @@ import {
     checkControlPlaneCount,
     checkIpFamilies,
     checkJoinExisting,
-    checkKubernetesVersion,
+    checkNodeCount,
     checkPodRangeAndNodeMask,
     checkServiceRange,
 } from "./rules/kubernetes";
 import { checkNeutronSubnet } from "./rules/neutron";
+import { checkCalicoKubernetesVersion, checkKubernetesVersion } from "./rules/versions";
 import {
     checkAllowedRangeFamily,
     checkClusterFamiliesOnNodes,
-    checkDnsNameserver,
+    checkDnsNameservers,
+    checkSpecialUseRange,
     checkDisjoint,
     checkNodeSubnetSize,
     checkPodCapacity,
     checkWorldOpen,
+    checkWorldOpenUnion,
     RangeLabel,
 } from "./rules/ranges";
 import { isValidGlobalId, standInGlobalId, ULA_REGION_PREFIX, ulaPrefix, ulaRange, UlaUse, UNIQUE_LOCAL_RANGE } from "./ula";
@@ -181,8 +185,7 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
             usablePorts: usableNodeAddresses(family, prefixLength),
         };
         nodeSubnets.push(subnet);
-        findings.push(
-            ...checkNeutronSubnet(
+        const neutronFindings = checkNeutronSubnet(
                 {
                     family,
                     cidr: range?.cidr,
@@ -197,7 +200,12 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
                     addressMode: keys.ipv6AddressMode,
                     raMode: keys.ipv6RaMode,
                 },
-            ),
+            );
+        // A range Neutron refuses for its place already has its finding; any other special-use block gets one.
+        const refusedRange = neutronFindings.some((f) => ["neutron-unusable-range", "neutron-multicast", "neutron-loopback"].includes(f.rule));
+        findings.push(
+            ...neutronFindings,
+            ...(range === undefined || refusedRange ? [] : checkSpecialUseRange(range.cidr, "nodes", key)),
             // The policy pack refuses oversized node subnets (configurable there); check says so early.
             ...checkNodeSubnetMaxSize(
                 family,
@@ -265,6 +273,8 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
             capacity,
         });
         findings.push(
+            ...checkSpecialUseRange(pods.range.cidr, "pods", podKey),
+            ...checkSpecialUseRange(services.range.cidr, "services", serviceKey),
             ...checkServiceRange(services.range.cidr, serviceKey),
             ...checkPodRangeAndNodeMask(pods.range.cidr, nodeMask, podKey, keys.nodeMask(family)),
             ...checkPodCapacity(pods.range.cidr, nodeMask, capacity.nodesByPodRange, nodeCount, podKey, keys.nodeMask(family)),
@@ -285,14 +295,19 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
         if (checked.cidr) reserved.push({ cidr: checked.cidr, key: keys.reservedCidr(index), source: "config" });
     });
 
-    findings.push(...checkAccessLists(config, nodeFamilies), ...checkDnsNameservers(config, nodeFamilies));
+    findings.push(
+        ...checkAccessLists(config, nodeFamilies),
+        ...checkDnsNameservers(config.network.dnsNameservers, nodeFamilies, keys.dnsNameservers, keys.dnsNameserverList),
+        ...checkCalicoMetadataAccess(config.calico.blockMetadata, keys.calicoBlockMetadata),
+    );
     findings.push(
         ...checkKubernetesVersion(config.kubernetes.version, config.kubernetes.proxyMode, keys.kubernetesVersion, keys.proxyMode),
         ...checkControlPlaneCount(config.controlPlane.count, keys.controlPlaneCount),
+        ...checkNodeCount(nodeCount, keys.workerPools),
         ...checkJoinExisting(config.controlPlane.count, config.controlPlane.joinExisting, keys.joinExisting, keys.controlPlaneCount),
         ...checkServerGroupSize(config.controlPlane.count, config.controlPlane.serverGroupPolicy, keys.controlPlaneCount),
         ...config.workerPools.flatMap((pool, index) => checkServerGroupSize(pool.count, pool.serverGroupPolicy, keys.workerPool(index, "count"))),
-        ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion),
+        ...checkCalicoKubernetesVersion(config.calico.version, config.kubernetes.version, keys.calicoVersion, keys.kubernetesVersion),
     );
 
     const labeledRanges: Labeled<RangeLabel>[] = [
@@ -322,21 +337,24 @@ export function planAddresses(config: ClusterConfig, options: PlanOptions = {}, 
 
 function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
     const findings: Finding[] = [];
-    const lists: Array<[readonly string[], (i: number) => string, string]> = [
-        [config.access.apiAllowedCidrs, keys.apiAllowedCidr, "the Kubernetes API (6443)"],
-        [config.access.sshAllowedCidrs, keys.sshAllowedCidr, "SSH (22)"],
+    const lists: Array<[readonly string[], (i: number) => string, string, string]> = [
+        [config.access.apiAllowedCidrs, keys.apiAllowedCidr, keys.apiAllowedCidrs, "the Kubernetes API (6443)"],
+        [config.access.sshAllowedCidrs, keys.sshAllowedCidr, keys.sshAllowedCidrs, "SSH (22)"],
     ];
-    for (const [list, keyOf, what] of lists) {
+    for (const [list, keyOf, listKey, what] of lists) {
+        const ranges: Cidr[] = [];
         list.forEach((text, index) => {
             const checked = checkCidr(text, undefined, keyOf(index));
             findings.push(...checked.findings);
             if (checked.cidr) {
+                ranges.push(checked.cidr);
                 findings.push(
                     ...checkWorldOpen(checked.cidr, keyOf(index), what),
                     ...checkAllowedRangeFamily(checked.cidr, nodeFamilies, keyOf(index), what),
                 );
             }
         });
+        findings.push(...checkWorldOpenUnion(ranges, listKey, what));
     }
     if (config.access.apiAllowedCidrs.length === 0) {
         findings.push(
@@ -350,8 +368,4 @@ function checkAccessLists(config: ClusterConfig, nodeFamilies: readonly IpFamily
         );
     }
     return findings;
-}
-
-function checkDnsNameservers(config: ClusterConfig, nodeFamilies: readonly IpFamily[]): Finding[] {
-    return config.network.dnsNameservers.flatMap((text, index) => checkDnsNameserver(text, nodeFamilies, keys.dnsNameservers(index)));
 }

@@ -5,6 +5,8 @@
  */
 import { parseAddress, parseCidr } from "../addressing/cidr";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
+import { isDnsLabel, isHost, quoted } from "../addressing/names";
+import { parseKubernetesVersionParts } from "../addressing/rules/versions";
 import { PROXY_MODES } from "../config/types";
 import { API_SERVER_PORT, ClusterBootstrap, NODE_ROLES, NodeFacts, NodeRole } from "./types";
 
@@ -30,16 +32,16 @@ export interface KubernetesVersion {
     readonly patch?: string;
 }
 
-/** Parse `1.34` or `1.34.2` (an optional leading `v` is accepted). */
+/** Parse `1.34` or `1.34.2` (an optional leading `v` is accepted), as rules/versions.ts reads versions. */
 export function parseKubernetesVersion(text: string): KubernetesVersion {
-    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text.trim());
-    if (!match) {
+    const parts = typeof text === "string" ? parseKubernetesVersionParts(text) : undefined;
+    if (parts === undefined) {
         throw new BootstrapInputError(
-            `kubernetesVersion "${text}" is not a Kubernetes version: write MAJOR.MINOR ("1.34") or MAJOR.MINOR.PATCH ("1.34.2").`,
+            `kubernetesVersion ${shown(text)} is not a Kubernetes version: write MAJOR.MINOR ("1.34") or MAJOR.MINOR.PATCH ("1.34.2").`,
         );
     }
-    const minor = `${match[1]}.${match[2]}`;
-    return { minor, patch: match[3] === undefined ? undefined : `${minor}.${match[3]}` };
+    const minor = `${parts.major}.${parts.minor}`;
+    return { minor, patch: parts.patch === undefined ? undefined : `${minor}.${parts.patch}` };
 }
 
 /** The cluster's families, checked: one or two distinct families. */
@@ -51,6 +53,12 @@ export function clusterFamilies(cluster: ClusterBootstrap): IpFamily[] {
         );
     }
     return families as IpFamily[];
+}
+
+/** A value for an error message: quoted and escaped, and cut when long (user values may be anything). */
+function shown(value: unknown): string {
+    const text = typeof value === "string" ? value : String(value);
+    return quoted(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }
 
 /** A DNS-1123 subdomain, as Kubernetes requires of Node names (and as host names go). */
@@ -78,7 +86,7 @@ export function hostPort(host: string, port = API_SERVER_PORT): string {
 export function nodeRole(node: NodeFacts): NodeRole {
     if (!(NODE_ROLES as readonly string[]).includes(node.role)) {
         throw new BootstrapInputError(
-            `node ${node.name}: role "${node.role}" is not one of ${NODE_ROLES.join(", ")}.`,
+            `node ${shown(node.name)}: role ${shown(node.role)} is not one of ${NODE_ROLES.join(", ")}.`,
         );
     }
     return node.role as NodeRole;
@@ -97,13 +105,21 @@ export function checkInputs(cluster: ClusterBootstrap, node: NodeFacts): IpFamil
     const families = clusterFamilies(cluster);
     const role = nodeRole(node);
     parseKubernetesVersion(cluster.kubernetesVersion);
-    if (!isNodeName(node.name)) {
+    // Every string below reaches the cloud-config (a comment line, YAML values), kubeadm's YAML
+    // or the shell environment file: each is checked here, at the renderers' boundary, so that
+    // a library caller cannot put a line break, a NUL or YAML of its own into a node's user-data.
+    if (typeof cluster.clusterName !== "string" || !isDnsLabel(cluster.clusterName)) {
         throw new BootstrapInputError(
-            `node name "${node.name}" is not a valid Kubernetes node name: use lower-case letters, digits, "-" and ".", labels of at most 63 characters that start and end with a letter or digit, 253 characters in all.`,
+            `clusterName ${shown(cluster.clusterName)} is not a valid cluster name: use a DNS label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters).`,
+        );
+    }
+    if (typeof node.name !== "string" || !isNodeName(node.name)) {
+        throw new BootstrapInputError(
+            `node name ${shown(node.name)} is not a valid Kubernetes node name: use lower-case letters, digits, "-" and ".", labels of at most 63 characters that start and end with a letter or digit, 253 characters in all.`,
         );
     }
     if (!(PROXY_MODES as readonly string[]).includes(cluster.proxyMode)) {
-        throw new BootstrapInputError(`proxyMode "${cluster.proxyMode}" is not one of ${PROXY_MODES.join(", ")}.`);
+        throw new BootstrapInputError(`proxyMode ${shown(cluster.proxyMode)} is not one of ${PROXY_MODES.join(", ")}.`);
     }
     for (const [field, list] of [
         ["podCidrs", cluster.podCidrs],
@@ -118,7 +134,7 @@ export function checkInputs(cluster: ClusterBootstrap, node: NodeFacts): IpFamil
             const parsed = parseCidr(text);
             if (!parsed.ok || parsed.cidr.family !== families[i]) {
                 throw new BootstrapInputError(
-                    `${field}[${i}] "${text}" must be an ${families[i]} CIDR: the lists follow ipFamilies (${families.join(", ")}).`,
+                    `${field}[${i}] ${shown(text)} must be an ${families[i]} CIDR: the lists follow ipFamilies (${families.join(", ")}).`,
                 );
             }
         });
@@ -140,7 +156,7 @@ export function checkInputs(cluster: ClusterBootstrap, node: NodeFacts): IpFamil
         }
         const address = nodeAddress(node, family);
         if (address !== undefined && parseAddress(address)?.family !== family) {
-            throw new BootstrapInputError(`node ${node.name}: address${family} "${address}" is not an ${family} address.`);
+            throw new BootstrapInputError(`node ${node.name}: address${family} ${shown(address)} is not an ${family} address.`);
         }
     }
     for (const family of families) {
@@ -172,9 +188,21 @@ export function checkInputs(cluster: ClusterBootstrap, node: NodeFacts): IpFamil
             `node ${node.name} (${role}) needs controlPlaneEndpoint to join: set it to the API load balancer address, the DNS name, or the first control plane's address.`,
         );
     }
+    if (cluster.controlPlaneEndpoint !== undefined && !isHost(cluster.controlPlaneEndpoint)) {
+        throw new BootstrapInputError(
+            `controlPlaneEndpoint ${shown(cluster.controlPlaneEndpoint)} is neither an IP address nor a DNS name: give the API load balancer address, the DNS name, or the first control plane's address, without a port.`,
+        );
+    }
+    for (const san of cluster.certSANs) {
+        if (typeof san !== "string" || !isHost(san.startsWith("*.") ? san.slice(2) : san)) {
+            throw new BootstrapInputError(
+                `certSANs holds ${shown(san)}, which is neither an IP address nor a DNS name (a leading "*." is allowed): kubeadm puts each into the API server certificate.`,
+            );
+        }
+    }
     for (const cidrText of cluster.nodeSubnetCidrs) {
-        if (!parseCidr(cidrText).ok) {
-            throw new BootstrapInputError(`nodeSubnetCidrs holds "${cidrText}", which is not a CIDR.`);
+        if (typeof cidrText !== "string" || !parseCidr(cidrText).ok) {
+            throw new BootstrapInputError(`nodeSubnetCidrs holds ${shown(cidrText)}, which is not a CIDR.`);
         }
     }
     if (isControlPlane(role)) {

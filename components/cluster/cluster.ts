@@ -70,9 +70,10 @@ const NON_CONFIG_ARGS = new Set(["previousAddressPlan", "previousCalicoPools", "
 
 /**
  * Stands in, while the configuration is checked, for an argument given as an Output or a
- * Promise (only keys the schema marks `input`); createCluster hands the Input itself on.
+ * Promise (only keys the schema marks `input`); createCluster hands the Input itself on. A
+ * valid OpenStack name, so that it passes the names' type check.
  */
-const INPUT_MARK = "\u0000input:";
+const INPUT_MARK = "dualstack:input:";
 
 /** The raw configuration map the loader reads, with the Inputs set aside. */
 export interface ArgsAsConfig {

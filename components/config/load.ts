@@ -97,7 +97,7 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
         const namespace = rawKey.slice(0, colon);
         const name = rawKey.slice(colon + 1);
         if (namespace !== NAMESPACE) continue;
-        const field = CONFIG_SCHEMA[name];
+        const field = fieldOf(CONFIG_SCHEMA, name);
         if (field === undefined) {
             findings.push(unknownKey(key(name), name, CONFIG_SCHEMA));
             continue;
@@ -159,15 +159,24 @@ function leafKeys(value: unknown, prefix: string, into = new Set<string>()): Set
  * component. Unknown keys are kept, so that loading reports them.
  */
 export function configArgsFromEngine(all: Readonly<Record<string, string>>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    // A null prototype keeps a key named "__proto__" an own key, so that loading reports it.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [rawKey, value] of Object.entries(all)) {
         const colon = rawKey.indexOf(":");
         if (colon < 0 || rawKey.slice(0, colon) !== NAMESPACE) continue;
         const name = rawKey.slice(colon + 1);
-        const field = CONFIG_SCHEMA[name];
+        const field = fieldOf(CONFIG_SCHEMA, name);
         out[name] = field === undefined ? value : fromEngineString(value, field.type);
     }
     return out;
+}
+
+/**
+ * The schema field of a key, own keys only: a key named like an Object.prototype member
+ * (`constructor`, `__proto__`, `toString`) is an unknown key, not the member.
+ */
+function fieldOf(fields: Readonly<Record<string, Field>>, name: string): Field | undefined {
+    return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
 /** Top-level values from the engine are strings; objects and lists are JSON. */
@@ -225,7 +234,7 @@ function expectedOf(type: FieldType): string {
                 type.nullable ? " or null (none)" : "",
             ].join("");
         case "list":
-            return `a list, each item ${expectedOf(type.item)}`;
+            return `a list of at most ${type.maxItems} items, each item ${expectedOf(type.item)}`;
         case "object":
             return `an object with keys ${Object.keys(type.fields).join(", ")}`;
     }
@@ -283,6 +292,10 @@ function checkValue(value: unknown, type: FieldType, path: string, findings: Fin
                 findings.push(typeError(path, value, type));
                 return undefined;
             }
+            if (value.length > type.maxItems) {
+                findings.push(error("config-type", path, `${path} has ${value.length} items; it takes at most ${type.maxItems}.`));
+                return undefined;
+            }
             const items: unknown[] = [];
             value.forEach((item, index) => {
                 const clean = checkValue(item, type.item, `${path}[${index}]`, findings);
@@ -297,7 +310,7 @@ function checkValue(value: unknown, type: FieldType, path: string, findings: Fin
             }
             const out: Tree = {};
             for (const [name, item] of Object.entries(value as Tree)) {
-                const field = type.fields[name];
+                const field = fieldOf(type.fields, name);
                 if (field === undefined) {
                     findings.push(unknownKey(`${path}.${name}`, name, type.fields));
                     continue;
@@ -342,7 +355,7 @@ function unknownKey(path: string, name: string, fields: Readonly<Record<string, 
     const parent = path.slice(0, path.length - name.length);
     if (/[.[]/.test(name)) {
         const [head] = name.split(/[.[]/);
-        const structured = fields[head] !== undefined;
+        const structured = fieldOf(fields, head) !== undefined;
         return error(
             "config-unknown-key",
             path,
@@ -363,6 +376,8 @@ function unknownKey(path: string, name: string, fields: Readonly<Record<string, 
 
 /** The closest candidate by edit distance (case-insensitive first), if close enough to be a typo. */
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+    // A typo is short; a long value is no key at all (and edit distance grows with its length).
+    if (value.length > 100) return undefined;
     const lower = value.toLowerCase();
     const exact = candidates.find((c) => c.toLowerCase() === lower);
     if (exact) return exact;
@@ -558,7 +573,9 @@ function buildConfig(tree: Tree, findings: Finding[]): ClusterConfig {
             timeoutSeconds: (verify.timeoutSeconds as number | undefined) ?? DEFAULTS.verifyTimeoutSeconds,
         },
     };
-    findings.push(...requiredKeys(config));
+    // A value that failed its type check is reported already; "not set" would only repeat it.
+    const reported = new Set(findings.map((f) => f.path));
+    findings.push(...requiredKeys(config).filter((f) => !reported.has(f.path)));
     return config;
 }
 

@@ -5,6 +5,7 @@
  */
 import { ALL_FAMILIES } from "../addressing/family";
 import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
+import { DNS_NAME } from "../addressing/names";
 import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
 /** The type of one configuration value. */
@@ -15,7 +16,8 @@ export type FieldType =
     | { readonly kind: "enum"; readonly values: readonly string[] }
     /** A CIDR, or `"ula"` / `"ula/N"` when `ula` is set; `null` (or `"none"`) when `nullable`. */
     | { readonly kind: "range"; readonly ula: boolean; readonly nullable: boolean }
-    | { readonly kind: "list"; readonly item: FieldType }
+    /** At most `maxItems` items: no key needs more, and longer lists only cost time. */
+    | { readonly kind: "list"; readonly item: FieldType; readonly maxItems: number }
     | { readonly kind: "object"; readonly fields: Readonly<Record<string, Field>> };
 
 /** One key of the schema. */
@@ -41,10 +43,21 @@ const str = (pattern?: RegExp, expected?: string): FieldType => ({ kind: "string
 const int = (min?: number, max?: number): FieldType => ({ kind: "integer", min, max });
 const bool: FieldType = { kind: "boolean" };
 const oneOf = (values: readonly string[]): FieldType => ({ kind: "enum", values });
-const listOf = (item: FieldType): FieldType => ({ kind: "list", item });
+/** The longest list any key takes (a stack's reserved ranges, access lists, pools). */
+export const MAX_LIST_ITEMS = 256;
+const listOf = (item: FieldType): FieldType => ({ kind: "list", item, maxItems: MAX_LIST_ITEMS });
 const objectOf = (fields: Record<string, Field>): FieldType => ({ kind: "object", fields });
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+/**
+ * An OpenStack resource name (flavor, image, network, key pair, zone): 1 to 255 characters,
+ * not only blanks, and no control characters, Unicode replacement characters (the trace of a
+ * wrong encoding) or bidirectional overrides. Nova and Neutron match names exactly, so such a
+ * name can only fail at `up`, or hide what it is from a reviewer.
+ */
+export const OPENSTACK_NAME = /^(?=.*\S)[^\p{Cc}\ufffd\u202a-\u202e\u2066-\u2069]{1,255}$/u;
+
+const name: FieldType = str(OPENSTACK_NAME, "an OpenStack name: 1 to 255 characters, not only blanks, without control characters");
+
 /** A lower-case DNS label of at most 32 characters: cluster and pool names (machine names are `<cluster>-<pool>-<n>`). */
 export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
@@ -57,14 +70,14 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
         required: true,
     },
     count: { type: int(0, 1000), doc: "Number of workers in the pool.", default: "2" },
-    flavor: { type: str(), doc: "Nova flavor name.", default: "`controlPlane.flavor`", input: true },
-    image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`", input: true },
+    flavor: { type: name, doc: "Nova flavor name.", default: "`controlPlane.flavor`", input: true },
+    image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`", input: true },
     serverGroupPolicy: {
         type: oneOf(SERVER_GROUP_POLICIES),
         doc: "Nova server-group policy that spreads the pool over hypervisors.",
         default: "`soft-anti-affinity`",
     },
-    availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
+    availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
 };
 
 /** The whole `dualstack:` namespace. */
@@ -107,7 +120,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 default: "the address mode",
             },
             ipv6SubnetPool: {
-                type: str(),
+                type: name,
                 doc: "Name of a Neutron subnet pool to take the IPv6 node subnet from (globally routed IPv6, no NAT). Replaces `ipv6Cidr`.",
                 default: "none",
             },
@@ -117,20 +130,20 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 default: "64",
             },
             externalNetwork: {
-                type: str(),
+                type: name,
                 doc: "Name of the external network: router gateway and floating IPs.",
                 default: "required (unless `existingRouter`)",
                 input: true,
             },
             dnsNameservers: { type: listOf(str()), doc: "DNS servers handed out on the node subnets (addresses of either family).", default: "`[]`" },
             existingNetwork: {
-                type: str(),
+                type: name,
                 doc: "Name of an existing Neutron network to create the node subnets in, instead of a new network.",
                 default: "none",
                 input: true,
             },
             existingRouter: {
-                type: str(),
+                type: name,
                 doc: "Name of an existing router to attach the node subnets to, instead of a new router.",
                 default: "none",
                 input: true,
@@ -190,10 +203,10 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     controlPlane: {
         type: objectOf({
             count: { type: int(1, 9), doc: "Control-plane machines: 1, 3 or 5 (etcd quorum; even counts warn).", default: "1" },
-            flavor: { type: str(), doc: "Nova flavor name.", default: "required", required: true, input: true },
-            image: { type: str(), doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true, input: true },
+            flavor: { type: name, doc: "Nova flavor name.", default: "required", required: true, input: true },
+            image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true, input: true },
             endpoint: {
-                type: str(DNS_NAME, "a DNS name such as api.dev.example.com"),
+                type: str(DNS_NAME, "a DNS name such as api.dev.example.com (not an address: the endpoint's addresses are in the certificate already)"),
                 doc: "DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up.",
                 default: "none (the endpoint address is used)",
             },
@@ -202,7 +215,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 doc: "Nova server-group policy for the control plane.",
                 default: "`anti-affinity`",
             },
-            availabilityZone: { type: str(), doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
+            availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
             joinExisting: {
                 type: bool,
                 doc: "The first control plane joins the running cluster instead of running `kubeadm init`: set it before replacing `control-plane-0` of a cluster with a load balancer (docs/network.md). Its machine is not touched until you replace it.",
@@ -246,7 +259,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     },
     access: {
         type: objectOf({
-            sshKeyName: { type: str(), doc: "Nova key pair for SSH to the nodes.", default: "none", input: true },
+            sshKeyName: { type: name, doc: "Nova key pair for SSH to the nodes.", default: "none", input: true },
             apiAllowedCidrs: {
                 type: listOf(str()),
                 doc: "Ranges allowed to reach the API (6443) from outside the cluster. `pulumi up` installs Calico through the API, so include where it runs.",

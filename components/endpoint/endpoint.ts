@@ -7,6 +7,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily, isIpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, warning } from "../addressing/findings";
+import { isDnsName } from "../addressing/names";
 import { checkCidr } from "../addressing/rules/cidr";
 import { argMissing, checkInteger, checkName, checkOneOf, ofFamily, portAddress, presentFamilies, throwOnArgErrors } from "../network/args";
 import { clusterTag } from "../network/network";
@@ -38,9 +39,6 @@ export interface EndpointLayout {
     readonly warnings: Finding[];
 }
 
-/** A DNS name: dot-separated labels of letters, digits and '-', at most 253 characters. */
-const DNS_NAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-
 /** Check ApiEndpoint args; throws InvalidPlanError naming the component with every error. */
 export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLayout {
     const findings: Finding[] = [
@@ -55,7 +53,7 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
         const path = `subnets.${familyFacts(primary).lowerSuffix}`;
         findings.push(argMissing(path, `primaryFamily is ${primary}, so the endpoint needs the ${primary} node subnet.`));
     }
-    if (args.dnsName !== undefined && (!DNS_NAME.test(args.dnsName) || /^[0-9.]+$/.test(args.dnsName))) {
+    if (args.dnsName !== undefined && !isDnsName(args.dnsName)) {
         findings.push(
             error(
                 "arg-invalid",

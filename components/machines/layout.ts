@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding } from "../addressing/findings";
 import { isNativeWithinSubnet } from "../addressing/rules/calico";
+import { checkAddressPairsWorld } from "../addressing/rules/security";
 import { argConflict, argMissing, checkInteger, checkName, checkOneOf, checkPodRanges, presentFamilies, throwOnArgErrors } from "../network/args";
 import { SERVER_GROUP_POLICIES } from "../config/types";
 import { NodePoolArgs } from "./types";
@@ -118,6 +119,9 @@ export function planNodePool(name: string, args: NodePoolArgs): NodePoolLayout {
     const podLayouts = checkedPods.pods;
     findings.push(...checkedPods.findings);
     const needPairs = familiesNeedingAddressPairs(podLayouts);
+    // Pairs of the pod ranges; a pod range that is a whole family would switch anti-spoofing off.
+    const pairTexts = podLayouts.filter((p) => needPairs.includes(p.family)).flatMap((p) => (typeof p.cidr === "string" ? [p.cidr] : []));
+    findings.push(...checkAddressPairsWorld(pairTexts, "podRanges"));
 
     const loadBalancerFamilies = presentFamilies(args.loadBalancerPoolIds).map(([family]) => family);
     for (const family of loadBalancerFamilies) {

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { containsAddress, parseAddress, parseCidr } from "../addressing/cidr";
+import { isDnsLabel } from "../addressing/names";
 import { checkCidr } from "../addressing/rules/cidr";
 import { ALL_FAMILIES, familyFacts, IpFamily } from "../addressing/family";
 import { error, Finding, formatFinding, InvalidPlanError, throwOnErrors } from "../addressing/findings";
@@ -35,15 +36,13 @@ export function checkInteger(value: number, min: number, path: string, why: stri
     return [error("arg-invalid", path, `${path} is ${value}; it must be an integer of at least ${min} (${why}).`)];
 }
 
-/** A DNS label as OpenStack hostnames and Kubernetes node names need it (RFC 1123, lower case). */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * `arg-invalid` unless `value` is a lower-case DNS label of at most `maxLength` characters.
  * Names end up in hostnames (Kubernetes node names), tags and certificate SANs.
  */
 export function checkName(value: string, path: string, maxLength = 63): Finding[] {
-    if (typeof value === "string" && value.length <= maxLength && DNS_LABEL.test(value)) return [];
+    if (typeof value === "string" && value.length <= maxLength && isDnsLabel(value)) return [];
     return [
         error(
             "arg-invalid",

@@ -14,7 +14,7 @@ import { checkNeutronSubnet, NeutronSubnetPaths } from "../addressing/rules/neut
 import {
     checkAllowedRangeFamily,
     checkDisjoint,
-    checkDnsNameserver,
+    checkDnsNameservers,
     checkWorldOpen,
     RangeLabel,
 } from "../addressing/rules/ranges";
@@ -141,7 +141,7 @@ export function planNetwork(name: string, args: NetworkArgs): NetworkLayout {
 
     // DNS servers: each goes to the subnet of its own family (Neutron refuses the others).
     const dns = args.dnsNameservers ?? [];
-    dns.forEach((text, index) => findings.push(...checkDnsNameserver(text, nodeFamilies, `dnsNameservers[${index}]`)));
+    findings.push(...checkDnsNameservers(dns, nodeFamilies, (index) => `dnsNameservers[${index}]`, "dnsNameservers"));
     const dnsOf = (family: IpFamily) => dns.filter((text) => parseAddress(text)?.family === family);
 
     const subnets = subnetArgs.map(([family, subnet]) => checkSubnet(name, family, subnet, dnsOf(family), findings));

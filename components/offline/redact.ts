@@ -4,7 +4,41 @@
  */
 import { RecordedResource } from "./cloud";
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+/** A PEM boundary line's marker: `-----BEGIN <label>-----` or `-----END <label>-----`. */
+const PEM_MARKER = /-----(BEGIN|END) ([A-Z0-9 ]+)-----/g;
+
+/**
+ * Replace each PEM block (a BEGIN marker up to the first later END marker of its label) with
+ * `[redacted <label>]`, in one pass over the markers: linear in the text, however many
+ * unterminated BEGIN markers it holds (a lazy regular expression would rescan the rest of the
+ * text from each of them).
+ */
+export function redactPemBlocks(text: string): string {
+    const markers = [...text.matchAll(PEM_MARKER)];
+    const endsByLabel = new Map<string, number[]>();
+    markers.forEach((marker, index) => {
+        if (marker[1] !== "END") return;
+        const ends = endsByLabel.get(marker[2]);
+        if (ends === undefined) endsByLabel.set(marker[2], [index]);
+        else ends.push(index);
+    });
+    const nextEnd = new Map<string, number>();
+    let out = "";
+    let cursor = 0;
+    markers.forEach((marker, index) => {
+        const start = marker.index ?? 0;
+        if (marker[1] !== "BEGIN" || start < cursor) return;
+        const ends = endsByLabel.get(marker[2]) ?? [];
+        let next = nextEnd.get(marker[2]) ?? 0;
+        while (next < ends.length && ends[next] < index) next++;
+        nextEnd.set(marker[2], next);
+        if (next === ends.length) return;
+        const end = markers[ends[next]];
+        out += `${text.slice(cursor, start)}[redacted ${marker[2].toLowerCase()}]`;
+        cursor = (end.index ?? 0) + end[0].length;
+    });
+    return out + text.slice(cursor);
+}
 
 /** Strings inside a value (nested objects and lists included). */
 function stringsIn(value: unknown, into: Set<string>): void {
@@ -31,7 +65,7 @@ export function secretValues(resources: readonly RecordedResource[], extra: read
 
 /** Replace PEM blocks and secret values (and their base64 forms) in a text. */
 export function redact(text: string, secrets: readonly string[]): string {
-    let out = text.replace(PEM_BLOCK, (_m, label: string) => `[redacted ${label.toLowerCase()}]`);
+    let out = redactPemBlocks(text);
     const forms = new Set<string>();
     for (const secret of secrets) {
         forms.add(secret);

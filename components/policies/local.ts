@@ -235,8 +235,9 @@ const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabl
  */
 export function parsePackConfig(json: unknown): PackConfig {
     if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error("a policy pack configuration is a JSON object keyed by policy name");
-    const settings: Record<string, object> = {};
-    const levels: Record<string, EnforcementLevel> = {};
+    // Null prototypes: a policy named "__proto__" or "constructor" is a key like any other (and unknown).
+    const settings: Record<string, object> = Object.create(null) as Record<string, object>;
+    const levels: Record<string, EnforcementLevel> = Object.create(null) as Record<string, EnforcementLevel>;
     let all: EnforcementLevel | undefined;
     for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
         if (typeof value === "string") {
@@ -304,7 +305,7 @@ export function packConfigProblems(config: PackConfig, pack: Policies): string[]
     for (const [name, settings] of Object.entries(config.settings)) {
         const properties = (byName.get(name)?.configSchema?.properties ?? {}) as Record<string, SettingSchema>;
         for (const [setting, value] of Object.entries(settings)) {
-            const schema = properties[setting];
+            const schema = Object.hasOwn(properties, setting) ? properties[setting] : undefined;
             if (schema === undefined) {
                 if (byName.has(name)) problems.push(`policy ${name}: no setting "${setting}"`);
                 continue;

@@ -6,7 +6,7 @@ import { Policies } from "@pulumi/policy";
 import { calicoIpPools, calicoIpv6NatOutgoing, calicoPoolsInPodRange } from "./calico";
 import { controlPlaneAntiAffinity } from "./compute";
 import { neutronSubnetAccepted, neutronSubnetSize } from "./network";
-import { icmpv6Allowed, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "./security";
+import { icmpv6Allowed, portAddressPairsWorld, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "./security";
 import { podRangeNodeMask, rangesDisjoint, serviceRangeSize } from "./stack";
 
 export const policies: Policies = [
@@ -23,6 +23,7 @@ export const policies: Policies = [
     icmpv6Allowed,
     portSecurityEnabled,
     portPodAddressPairs,
+    portAddressPairsWorld,
     // Calico.
     calicoIpPools,
     calicoPoolsInPodRange,

@@ -47,9 +47,10 @@ export function resourcesOfType(resources: readonly PolicyResource[], token: str
 export function configWithDefaults<T extends object>(given: object, defaults: T): T {
     const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
     for (const [key, value] of Object.entries(given)) {
-        const fallback = (defaults as Record<string, unknown>)[key];
+        const fallback = Object.hasOwn(defaults, key) ? (defaults as Record<string, unknown>)[key] : undefined;
         if (fallback === undefined || typeof value === typeof fallback || (Array.isArray(fallback) && Array.isArray(value))) {
-            merged[key] = value;
+            // defineProperty: a setting named "__proto__" stays a key and never becomes the prototype.
+            Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
         }
     }
     return merged as T;

@@ -5,15 +5,19 @@
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-    ADMIN_PORTS,
     admitsIcmpv6,
+    checkAddressPairsWorld,
     checkIcmpv6Allowed,
     checkPodAddressPairs,
     checkPortSecurity,
     checkSecurityRuleFamily,
-    checkWorldOpenAdminPorts,
+    checkWorldOpenRules,
+    describeService,
+    NamedSecurityRule,
     PodRangeInput,
     SecurityRuleInput,
+    WORLD_CLOSED_PORTS,
+    WORLD_CLOSED_SERVICES,
 } from "../addressing/rules/security";
 import { clusterOf, clusterPlans } from "./cluster";
 import { configWithDefaults, resourcesOfType, tags, types, validateResourceType } from "./resources";
@@ -63,30 +67,44 @@ export interface WorldOpenConfig {
 
 export const WORLD_OPEN_DEFAULTS: WorldOpenConfig = { allowedPorts: [] };
 
-/** `secgroup-world-open`: no ingress from 0.0.0.0/0 or ::/0 to SSH, the API or the kubelet. */
-export const secgroupWorldOpen: ResourceValidationPolicy = {
+/**
+ * `secgroup-world-open`: no ingress rule, and no set of ingress rules together, admits SSH, the
+ * control plane or Calico's node-to-node traffic from the whole IPv4 or IPv6 internet. A stack
+ * policy, because `0.0.0.0/1` and `128.0.0.0/1` in two rules are the world as much as one `0.0.0.0/0`.
+ */
+export const secgroupWorldOpen: StackValidationPolicy = {
     name: "secgroup-world-open",
     description:
-        `No security-group rule admits ${ADMIN_PORTS.map((p) => `${p.service} (${p.port})`).join(", ")} from ` +
-        "0.0.0.0/0, ::/0 or (no remote prefix, no remote group) anywhere, unless the port is listed in allowedPorts.",
+        `No security-group rule, alone or with others, admits ${WORLD_CLOSED_SERVICES.map(describeService).join(", ")} from ` +
+        "the whole internet (0.0.0.0/0, ::/0, no remote prefix and no remote group, or prefixes that add up to the whole " +
+        "space), unless the port is listed in allowedPorts.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             allowedPorts: {
                 type: "array",
-                items: { type: "integer", enum: ADMIN_PORTS.map((p) => p.port) },
+                items: { type: "integer", enum: [...WORLD_CLOSED_PORTS] },
                 default: WORLD_OPEN_DEFAULTS.allowedPorts,
                 description: "Ports that may be open to the whole internet, e.g. [6443] for a public Kubernetes API.",
             },
         },
     },
-    validateResource: validateResourceType(types.secGroupRule, (resolved, args, reportViolation) => {
-        const rule = securityRule(record(resolved) ?? {});
-        if (rule === undefined) return;
+    validateStack: (args, reportViolation) => {
+        const found = resourcesOfType(args.resources, types.secGroupRule);
+        if (found.length === 0) args.notApplicable("the stack manages no security-group rules");
+        const rules: Array<NamedSecurityRule & { urn: string }> = [];
+        for (const { resource, props } of found) {
+            // A rule whose deciding fields are unknown in preview is decided at up.
+            const rule = securityRule(record(props) ?? {});
+            if (rule !== undefined) rules.push({ name: resource.name, rule, urn: resource.urn });
+        }
         const config = configWithDefaults(args.getConfig<Partial<WorldOpenConfig>>(), WORLD_OPEN_DEFAULTS);
         const allowed = config.allowedPorts.filter((p) => typeof p === "number");
-        reportFindings(checkWorldOpenAdminPorts(rule, rulePaths(args.name), allowed, "the policy pack (secgroup-world-open.allowedPorts)"), reportViolation);
-    }),
+        const urns = new Map(rules.map((r) => [r.name, r.urn]));
+        for (const { finding, rules: names } of checkWorldOpenRules(rules, allowed, "the policy pack (secgroup-world-open.allowedPorts)")) {
+            reportFindings([finding], reportViolation, urns.get(names[0]));
+        }
+    },
 };
 
 /** `secgroup-rule-family`: ethertype agrees with the remote prefix and the protocol, as Neutron requires. */
@@ -187,4 +205,18 @@ export const portPodAddressPairs: StackValidationPolicy = {
             reportFindings(checkPodAddressPairs(addresses, podRanges, `${resource.name}.allowedAddressPairs`), reportViolation, resource.urn);
         }
     },
+};
+
+/** `port-address-pairs-world`: no port's allowed address pairs cover a whole family. */
+export const portAddressPairsWorld: ResourceValidationPolicy = {
+    name: "port-address-pairs-world",
+    description:
+        "No port has allowed address pairs that cover every IPv4 or IPv6 address (0.0.0.0/0, ::/0, or ranges that add up " +
+        "to it): that switches Neutron's anti-spoofing off for the port. List only the pod range.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceType(types.port, (resolved, args, reportViolation) => {
+        const addresses = pairAddresses(resolved);
+        if (addresses === undefined) return;
+        reportFindings(checkAddressPairsWorld(addresses, `${args.name}.allowedAddressPairs`), reportViolation);
+    }),
 };

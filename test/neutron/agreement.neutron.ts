@@ -12,7 +12,7 @@ import { IpFamily } from "../../components/addressing/family";
 import { Finding } from "../../components/addressing/findings";
 import { checkCidr } from "../../components/addressing/rules/cidr";
 import { checkNeutronSubnet, NeutronSubnetInput } from "../../components/addressing/rules/neutron";
-import { checkSecurityRuleFamily } from "../../components/addressing/rules/security";
+import { checkSecurityRuleFamily, neutronProtocol } from "../../components/addressing/rules/security";
 import { usableNodeAddresses } from "../../components/addressing/capacity";
 import { keys } from "../../components/config/keys";
 import { securityGroupRules } from "../../components/network/rules";
@@ -539,6 +539,56 @@ describe("Neutron agreement: our Neutron rules against the real Neutron", functi
                 for (const [field, value] of Object.entries(c.stored)) assert.strictEqual(created[field], value, field);
             });
         }
+
+        // Protocol spellings as Neutron reads them (convert_protocol lower-cases names; storage takes
+        // names and plain numbers 0-255): what it stores, and what secgroup-world-open takes the rule to carry.
+        const spellings: ReadonlyArray<{ protocol: string; stored: string; ours: number | "any" }> = [
+            { protocol: "TCP", stored: "tcp", ours: 6 },
+            { protocol: "Udp", stored: "udp", ours: 17 },
+            { protocol: "6", stored: "6", ours: 6 },
+            { protocol: "0", stored: "0", ours: "any" },
+            { protocol: "IPIP", stored: "ipip", ours: 4 },
+        ];
+        spellings.forEach((c, index) => {
+            it(`protocol "${c.protocol}": Neutron stores "${c.stored}"; secgroup-world-open reads ${c.ours}`, async () => {
+                assert.deepStrictEqual(ourRuleFindings({ ethertype: "IPv4", protocol: c.protocol }), []);
+                assert.strictEqual(neutronProtocol(c.protocol, "IPv4"), c.ours);
+                const created = await createRule({ ethertype: "IPv4", protocol: c.protocol, remote_ip_prefix: `10.99.${index}.0/24` });
+                assert.strictEqual(created.protocol, c.stored);
+            });
+        });
+        for (const [first, same] of [
+            ["0", "IP"],
+            ["6", "TCP"],
+        ] as const) {
+            it(`protocol "${same}" is the same rule as "${first}" to Neutron (it refuses the second as a duplicate), and to us`, async () => {
+                await createRule({ ethertype: "IPv4", protocol: first, remote_ip_prefix: "10.98.0.0/24" });
+                const error = await refusal(createRule({ ethertype: "IPv4", protocol: same, remote_ip_prefix: "10.98.0.0/24" }));
+                assert.strictEqual(error.status, 409, error.message);
+                assert.match(error.neutronMessage, /Security group rule already exists/);
+                assert.strictEqual(neutronProtocol(same, "IPv4"), neutronProtocol(first, "IPv4"));
+            });
+        }
+        for (const protocol of ["tcp6", "256", "any"]) {
+            it(`protocol "${protocol}": Neutron says HTTP 400, we report secgroup-protocol-invalid`, async () => {
+                const error = await refusal(createRule({ ethertype: "IPv4", protocol }));
+                assert.strictEqual(error.status, 400, error.message);
+                assert.match(error.neutronMessage, new RegExp(`protocol ${protocol} (is )?not supported`, "i"));
+                expectOurs(ourRuleFindings({ ethertype: "IPv4", protocol }), "secgroup-protocol-invalid", [`"${protocol}"`]);
+            });
+        }
+        for (const protocol of ["06", "+6"]) {
+            it(`protocol "${protocol}": Neutron fails to store it (HTTP 500), we report secgroup-protocol-invalid`, async () => {
+                const error = await refusal(createRule({ ethertype: "IPv4", protocol, remote_ip_prefix: "10.97.0.0/24" }));
+                assert.strictEqual(error.status, 500, error.message);
+                expectOurs(ourRuleFindings({ ethertype: "IPv4", protocol }), "secgroup-protocol-invalid", [`"${protocol}"`]);
+            });
+        }
+        it('protocol "IPV6-ICMP" with ethertype IPv4: Neutron lower-cases it and refuses; so do we', async () => {
+            const error = await refusal(createRule({ ethertype: "IPv4", protocol: "IPV6-ICMP" }));
+            assert.match(error.neutronMessage, /Invalid ethertype IPv4 for protocol ipv6-icmp\./);
+            expectOurs(ourRuleFindings({ ethertype: "IPv4", protocol: "IPV6-ICMP" }), "secgroup-protocol-family-mismatch", ["IPV6-ICMP"]);
+        });
 
         it("every rule of our rule set, both families, all encapsulations: our rules find nothing, and Neutron takes each one", async () => {
             const specs = securityGroupRules({

@@ -6,12 +6,6 @@ import { Cidr, cidr, overlaps } from "../cidr";
 import { familyFacts, IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
 import { ENCAPSULATIONS } from "../../config/types";
-import { kubernetesMinor } from "./kubernetes";
-
-/** Kubernetes minors each Calico minor is tested with (Calico release notes). */
-export const CALICO_KUBERNETES_SUPPORT: Readonly<Record<string, readonly [number, number]>> = {
-    "3.32": [34, 36],
-};
 
 /** A Calico pool as the rules see it (the operator's `ipPools[]` entry, parsed). */
 export interface PoolInput {
@@ -122,6 +116,24 @@ export function checkCalicoBgp(family: IpFamily, encapsulation: string, bgp: boo
     return [error("calico-bgp-required", bgpPath, `${bgpPath} is false but ${encapsulationPath} is ${encapsulation}: ${why}. Enable BGP, or use VXLAN or VXLANCrossSubnet.`)];
 }
 
+/**
+ * `calico-metadata-open`: without the Calico policy that blocks the OpenStack metadata
+ * service, every pod can read the node's user-data (169.254.169.254, fe80::a9fe:a9fe), which
+ * carries the join token and, on control planes, the cluster's CA keys.
+ */
+export function checkCalicoMetadataAccess(blockMetadata: boolean, path: string): Finding[] {
+    if (blockMetadata) return [];
+    return [
+        warning(
+            "calico-metadata-open",
+            path,
+            `${path} is false, so pods can reach the OpenStack metadata service (${familyFacts("IPv4").metadataAddress}, ` +
+                `${familyFacts("IPv6").metadataAddress}) and read the nodes' user-data, which carries the join token and, on ` +
+                `control planes, the cluster's CA keys. Leave it true unless another policy blocks the service.`,
+        ),
+    ];
+}
+
 /** `ula-nat-outgoing-disabled`: pods with ULA addresses cannot reach the IPv6 internet without NAT. */
 export function checkUlaNatOutgoing(podRange: Cidr, natOutgoing: boolean, ulaRange: Cidr, podPath: string, natPath: string): Finding[] {
     if (natOutgoing || podRange.family !== "IPv6" || !overlaps(podRange, ulaRange)) return [];
@@ -145,23 +157,6 @@ export function checkCalicoBlocks(pool: Cidr, blockSize: number, blocks: bigint,
             `${path} ${pool.text} holds ${blocks} Calico blocks of /${blockSize} (${blockPath}) but the stack has ` +
                 `${nodes} nodes; nodes without a block of their own borrow addresses one by one. Use a wider pool or a larger block size ` +
                 `(e.g. ${blockSize + 1}: smaller blocks, twice as many).`,
-        ),
-    ];
-}
-
-/** `calico-kubernetes-version`: the Calico release is not tested with this Kubernetes minor. */
-export function checkCalicoKubernetesVersion(calicoVersion: string, kubernetesVersion: string, calicoPath: string): Finding[] {
-    const calicoMinor = /^v(\d+\.\d+)\./.exec(calicoVersion)?.[1];
-    const minor = kubernetesMinor(kubernetesVersion);
-    const support = calicoMinor === undefined ? undefined : CALICO_KUBERNETES_SUPPORT[calicoMinor];
-    if (support === undefined || minor === undefined) return [];
-    if (minor >= support[0] && minor <= support[1]) return [];
-    return [
-        warning(
-            "calico-kubernetes-version",
-            calicoPath,
-            `${calicoPath} is ${calicoVersion}, which is tested with Kubernetes 1.${support[0]} to 1.${support[1]}, ` +
-                `not ${kubernetesVersion}. Pick a Calico release that supports it.`,
         ),
     ];
 }

@@ -1,6 +1,6 @@
 /**
  * Rules that mirror kubeadm, kube-apiserver and kube-controller-manager: service range size,
- * pod range against the node mask, family lists, versions.
+ * pod range against the node mask, family lists (versions: rules/versions.ts).
  */
 import { Cidr, cidrSize, hostBits, subnetAt } from "../cidr";
 import { familyFacts, IpFamily, isIpFamily } from "../family";
@@ -14,10 +14,6 @@ export const SERVICE_MIN_ADDRESSES = 10n;
 export const POD_MIN_ADDRESSES = 14n;
 /** kubeadm (both families) and kube-controller-manager's cidrset (IPv6): node mask at most 16 bits longer than the pod prefix. */
 export const POD_NODE_MASK_MAX_GAP = 16;
-/** kubeadm `v1beta4` configuration needs Kubernetes 1.31 or later. */
-export const MIN_KUBERNETES_MINOR = 31;
-/** kube-proxy `ipvs` mode is deprecated from this minor on. */
-export const IPVS_DEPRECATED_MINOR = 35;
 
 /** Where a limit comes from, for messages ("kubeadm", "the policy pack configuration"). */
 export interface Limit {
@@ -140,37 +136,23 @@ export function checkIpFamilies(families: readonly unknown[], path: string): Fin
     return [];
 }
 
-/** Parse `1.34` / `1.34.2`; undefined when it is neither. */
-export function kubernetesMinor(version: string): number | undefined {
-    const match = /^1\.(\d+)(?:\.\d+)?$/.exec(version);
-    return match ? Number(match[1]) : undefined;
-}
+/** Kubernetes' documented scalability limit: at most 5,000 nodes per cluster ("Considerations for large clusters"). */
+export const MAX_CLUSTER_NODES = 5000;
 
-/** `kubernetes-version-unsupported` and `kube-proxy-ipvs-deprecated`. */
-export function checkKubernetesVersion(version: string, proxyMode: string, versionPath: string, proxyPath: string): Finding[] {
-    const minor = kubernetesMinor(version);
-    if (minor === undefined) return [];
-    if (minor < MIN_KUBERNETES_MINOR) {
-        return [
-            error(
-                "kubernetes-version-unsupported",
-                versionPath,
-                `${versionPath} is "${version}"; dualstack writes kubeadm v1beta4 configuration, which needs Kubernetes ` +
-                    `1.${MIN_KUBERNETES_MINOR} or later. Use "1.34".`,
-            ),
-        ];
-    }
-    if (proxyMode === "ipvs" && minor >= IPVS_DEPRECATED_MINOR) {
-        return [
-            warning(
-                "kube-proxy-ipvs-deprecated",
-                proxyPath,
-                `${proxyPath} is ipvs on Kubernetes ${version}; the ipvs mode is deprecated from 1.${IPVS_DEPRECATED_MINOR}. ` +
-                    `Use nftables (GA since 1.33).`,
-            ),
-        ];
-    }
-    return [];
+/**
+ * `cluster-too-many-nodes`: more machines than Kubernetes is built and tested for. Also keeps
+ * a plan from registering hundreds of thousands of machines (256 pools of 1,000).
+ */
+export function checkNodeCount(nodes: number, path: string): Finding[] {
+    if (nodes <= MAX_CLUSTER_NODES) return [];
+    return [
+        error(
+            "cluster-too-many-nodes",
+            path,
+            `The stack has ${nodes} machines (control plane and ${path}); Kubernetes is built and tested for at most ` +
+                `${MAX_CLUSTER_NODES} nodes per cluster. Split the machines over several clusters.`,
+        ),
+    ];
 }
 
 /** `control-plane-even`: etcd needs a majority; an even count tolerates no more failures than one fewer. */

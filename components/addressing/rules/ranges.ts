@@ -3,8 +3,9 @@
  * pod range capacity, families present on the nodes, access lists.
  */
 import { usableNodeAddresses } from "../capacity";
-import { Cidr, contains, parseAddress } from "../cidr";
-import { IpFamily } from "../family";
+import { Cidr, cidr, contains, containsAddress, makeCidr, overlaps, parseAddress } from "../cidr";
+import { coversWholeSpace } from "../coverage";
+import { ALL_FAMILIES, familyFacts, IpFamily } from "../family";
 import { error, Finding, warning } from "../findings";
 import { findOverlaps, Labeled } from "../overlap";
 import { ULA_LOCAL_BLOCK } from "../ula";
@@ -196,6 +197,23 @@ export function checkWorldOpen(range: Cidr, path: string, what: string): Finding
 }
 
 /**
+ * `world-open-access` on a whole list: ranges none of which is a /0 but whose union is the
+ * whole space of a family (`0.0.0.0/1` and `128.0.0.0/1`), which the security-group rules
+ * built from them open to the world just the same.
+ */
+export function checkWorldOpenUnion(ranges: readonly Cidr[], path: string, what: string): Finding[] {
+    return ALL_FAMILIES.filter((family) => !ranges.some((r) => r.family === family && r.prefixLength === 0) && coversWholeSpace(ranges, family)).map((family) =>
+        warning(
+            "world-open-access",
+            path,
+            `${path} lists ${ranges.filter((r) => r.family === family).map((r) => r.text).join(", ")}, which together are every ` +
+                `${family} address: ${what} is open to the whole ${family} internet. Prefer the ranges of your offices, VPN or CI ` +
+                `runners. The policy pack (policy secgroup-world-open) refuses it unless its configuration lists the port in allowedPorts.`,
+        ),
+    );
+}
+
+/**
  * `allowed-range-family-unused`: an access range of a family the nodes have no address of
  * can never match (security-group rules filter per ethertype), so the access it seems to
  * grant does not exist.
@@ -212,14 +230,105 @@ export function checkAllowedRangeFamily(range: Cidr, nodeFamilies: readonly IpFa
     ];
 }
 
+/** Neutron's default `max_dns_nameservers`: DNS servers per subnet. */
+export const NEUTRON_MAX_DNS_NAMESERVERS = 5;
+
+/** A special-use block (RFC 6890) no cluster range may use, and why. */
+interface SpecialUseBlock {
+    readonly kind: "unspecified" | "loopback" | "link-local" | "multicast" | "reserved" | "ipv4-mapped";
+    readonly range: Cidr;
+    readonly why: string;
+}
+
+function specialUseBlocks(family: IpFamily): SpecialUseBlock[] {
+    const facts = familyFacts(family);
+    const blocks: SpecialUseBlock[] = [
+        { kind: "unspecified", range: cidr(family === "IPv4" ? "0.0.0.0/8" : "::/128"), why: "those addresses mean \"this host\" or \"any address\" and are never routed" },
+        { kind: "loopback", range: cidr(facts.loopback), why: "every host keeps those addresses to itself" },
+        {
+            kind: "link-local",
+            range: cidr(facts.linkLocal),
+            why: `routers never forward those addresses, and the OpenStack metadata service answers at ${facts.metadataAddress}`,
+        },
+        { kind: "multicast", range: cidr(facts.multicast), why: "those are group addresses, never a host's" },
+    ];
+    if (family === "IPv4") {
+        blocks.push({ kind: "reserved", range: cidr("240.0.0.0/4"), why: "the block is reserved (255.255.255.255 is the broadcast address) and hosts and routers drop it" });
+    } else {
+        blocks.push({ kind: "ipv4-mapped", range: cidr("::ffff:0:0/96"), why: "hosts read those addresses as IPv4 addresses" });
+    }
+    return blocks;
+}
+
 /**
- * `dns-nameserver-invalid`: a DNS server must be an address (error), of a family the nodes
- * have a subnet of (warning: Neutron hands a server out on subnets of its own family only).
+ * `range-special-use`: a node subnet, pod or service range that overlaps a special-use block
+ * (RFC 6890): unspecified (`0.0.0.0/8`, `::`), loopback, link-local (with the metadata
+ * service), multicast, IPv4's reserved `240.0.0.0/4` with the broadcast address, IPv6's
+ * IPv4-mapped `::ffff:0:0/96`. Blocks another rule reports already are skipped: Neutron's
+ * loopback and multicast rules for node subnets, Calico's link-local rule for pod ranges.
+ */
+export function checkSpecialUseRange(range: Cidr, role: "nodes" | "pods" | "services", path: string): Finding[] {
+    const skip: ReadonlyArray<SpecialUseBlock["kind"]> = role === "nodes" ? ["loopback", "multicast"] : role === "pods" ? ["link-local"] : [];
+    const metadata = parseAddress(familyFacts(range.family).metadataAddress);
+    return specialUseBlocks(range.family)
+        .filter((block) => !skip.includes(block.kind) && overlaps(range, block.range))
+        .map((block) => {
+            const holdsMetadata = block.kind === "link-local" && metadata !== undefined && containsAddress(range, metadata.family, metadata.value);
+            return error(
+                "range-special-use",
+                path,
+                `${path} is ${range.text}, ${contains(block.range, range) ? "inside" : "which contains"} the ${block.kind} range ` +
+                    `${block.range.text}${holdsMetadata ? `, and holds the metadata service address ${familyFacts(range.family).metadataAddress}` : ""}: ` +
+                    `${block.why}, so no ${ROLE_WORDS[role]} can use them. Use a private range (RFC 1918 for IPv4, a ULA such as "ula" for IPv6).`,
+            );
+        });
+}
+
+function article(word: string): string {
+    return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
+/**
+ * `dns-nameserver-invalid`: a DNS server must be an address (error, with a word on zone ids,
+ * which Neutron refuses), one a host can send queries to (error: not unspecified, broadcast,
+ * multicast or reserved), and of a family the nodes have a subnet of (warning: Neutron hands
+ * a server out on subnets of its own family only). Loopback and link-local servers are a
+ * warning: a node would ask itself, or a neighbour only reachable with an interface name.
  */
 export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily[], path: string): Finding[] {
-    const address = parseAddress(text);
+    // ip-num reads "fe80::1%eth0" as an address; Neutron (netaddr) does not.
+    const zone = /^[0-9a-fA-F:.]+%.*$/.test(text);
+    const address = zone ? undefined : parseAddress(text);
     if (address === undefined) {
-        return [error("dns-nameserver-invalid", path, `${path} is "${text}", which is not an IP address. Give the address of a DNS server.`)];
+        return [
+            error(
+                "dns-nameserver-invalid",
+                path,
+                zone
+                    ? `${path} is "${text}", an address with a zone id (%…); Neutron takes plain addresses only, and nodes cannot use a link-local server without one. Give a routed DNS server.`
+                    : `${path} is "${text}", which is not an IP address. Give the address of a DNS server.`,
+            ),
+        ];
+    }
+    const single = makeCidr(address.family, address.value, familyFacts(address.family).bits);
+    const block = specialUseBlocks(address.family).find((b) => contains(b.range, single));
+    if (block !== undefined && !["loopback", "link-local"].includes(block.kind)) {
+        return [
+            error(
+                "dns-nameserver-invalid",
+                path,
+                `${path} is ${text}, ${address.value === 0xffffffffn && address.family === "IPv4" ? "the broadcast" : `${article(block.kind)} ${block.kind}`} address: ${block.why}, so no query reaches a server there. Give the address of a DNS server.`,
+            ),
+        ];
+    }
+    if (block !== undefined) {
+        return [
+            warning(
+                "dns-nameserver-invalid",
+                path,
+                `${path} is ${text}, ${article(block.kind)} ${block.kind} address: ${block.kind === "loopback" ? "each node would ask itself, and nodes run no DNS server of their own" : "a node reaches it only through a named interface, which Neutron cannot hand out"}. Give a routed DNS server.`,
+            ),
+        ];
     }
     if (!nodeFamilies.includes(address.family)) {
         return [
@@ -232,4 +341,45 @@ export function checkDnsNameserver(text: string, nodeFamilies: readonly IpFamily
         ];
     }
     return [];
+}
+
+/**
+ * Every DNS server, then the list: `dns-nameserver-duplicate` (Neutron: "Duplicate nameserver",
+ * and two spellings of one address are one server) and `dns-nameservers-too-many` (more
+ * servers of one family than Neutron's default `max_dns_nameservers` of 5 per subnet).
+ */
+export function checkDnsNameservers(texts: readonly string[], nodeFamilies: readonly IpFamily[], pathOf: (index: number) => string, listPath: string): Finding[] {
+    const findings = texts.flatMap((text, index) => checkDnsNameserver(text, nodeFamilies, pathOf(index)));
+    const seen = new Map<string, number>();
+    const perFamily = new Map<IpFamily, number>();
+    texts.forEach((text, index) => {
+        const address = parseAddress(text);
+        if (address === undefined) return;
+        const id = `${address.family}/${address.value}`;
+        const first = seen.get(id);
+        if (first !== undefined) {
+            findings.push(
+                error(
+                    "dns-nameserver-duplicate",
+                    pathOf(index),
+                    `${pathOf(index)} is ${text}, the same server as ${pathOf(first)}; Neutron refuses a subnet that lists a DNS server twice. Remove one.`,
+                ),
+            );
+            return;
+        }
+        seen.set(id, index);
+        perFamily.set(address.family, (perFamily.get(address.family) ?? 0) + 1);
+    });
+    for (const [family, count] of perFamily) {
+        if (count <= NEUTRON_MAX_DNS_NAMESERVERS) continue;
+        findings.push(
+            error(
+                "dns-nameservers-too-many",
+                listPath,
+                `${listPath} lists ${count} ${family} DNS servers; Neutron's default limit (max_dns_nameservers) is ` +
+                    `${NEUTRON_MAX_DNS_NAMESERVERS} per subnet, so it refuses the ${family} subnet. Keep ${NEUTRON_MAX_DNS_NAMESERVERS} or fewer.`,
+            ),
+        );
+    }
+    return findings;
 }

@@ -5,7 +5,7 @@ import * as path from "path";
 import { hasErrors } from "../components/addressing/findings";
 import { readStackFile, StackFile } from "../components/config/stackFile";
 import { checkStacks } from "../components/stack";
-import { renderFindings, summarize, toJson } from "./format";
+import { renderFindings, summarize, toJsonReport } from "./format";
 import { Io } from "./io";
 
 export interface CheckOptions {
@@ -28,7 +28,7 @@ export function runCheck(options: CheckOptions, io: Io): number {
     const failed = hasErrors(findings);
     if (options.json) {
         io.out(
-            toJson({
+            toJsonReport({
                 findings,
                 files: stacks.map((s) => ({
                     file: s.file,

@@ -108,6 +108,17 @@ export function wrap(text: string, width: number, indent: string): string {
     return lines.join("\n");
 }
 
+/**
+ * The version of the `--json` output's shape, its first field `schemaVersion`: raised when a
+ * field is removed or changes meaning (added fields keep it). See README, "CLI".
+ */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** A `--json` report: `schemaVersion` first, then the command's fields. */
+export function toJsonReport(fields: Record<string, unknown>): string {
+    return toJson({ schemaVersion: JSON_SCHEMA_VERSION, ...fields });
+}
+
 /** JSON with bigints as numbers when exact, as decimal strings otherwise. */
 export function toJson(value: unknown): string {
     return JSON.stringify(

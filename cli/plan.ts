@@ -9,14 +9,14 @@ import * as path from "path";
 import { error, Finding, hasErrors, InvalidPlanError } from "../components/addressing/findings";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
 import { readInputFile, readStackFile, stackFilePath, UnreadableStackFileError } from "../components/config/stackFile";
-import { checkRecordedStack, PackConfig, packConfigProblems, parsePackConfig } from "../policies/local";
-import { policies } from "../policies/policies";
+import { checkRecordedStack, PackConfig, packConfigProblems, parsePackConfig } from "../components/policies/local";
+import { policies } from "../components/policies/policies";
 import { OfflineRunResult, redact, runOffline, secretValues } from "../components/offline";
 import { defineStack } from "../components/program";
 import { evaluateStack } from "../components/stack";
 import { renderAddressPlan } from "./addressReport";
 import { Artefact, collectArtefacts } from "./artefacts";
-import { heading, renderFindings, renderTable, summarize, TextFormat, toJson } from "./format";
+import { heading, renderFindings, renderTable, summarize, TextFormat, toJson, toJsonReport } from "./format";
 import { Io } from "./io";
 import { describeResource, groupByComponent, isListed, renderResources, shortType } from "./resourceReport";
 
@@ -132,7 +132,7 @@ function renderJson(report: PlanReport): string {
     const names = new Map(resources.map((r) => [r.id ?? "", r.name]));
     const nameOf = (id: unknown) => (typeof id === "string" ? names.get(id) ?? id : String(id));
     const components = new Map(groupByComponent(report.run?.cloud.resources ?? []).flatMap((g) => g.resources.map((r) => [r.urn, g.component])));
-    return toJson({
+    return toJsonReport({
         stack: report.stack,
         file: report.file,
         addressPlan: report.addressPlan ?? null,

@@ -4,6 +4,7 @@
  * pools), secrets never shown.
  */
 import { RecordedResource } from "../components/offline/cloud";
+import { READINESS_ENVIRONMENT } from "../components/kubernetes/readinessCommand";
 import { renderTable, TextFormat } from "./format";
 
 function str(value: unknown): string {
@@ -110,6 +111,10 @@ export function describeResource(r: RecordedResource, nameOf: NameOf): string {
         }
         case "pulumi-nodejs:dynamic:ApiReadiness":
             return `waits up to ${str(i.timeoutSeconds)} s for ${str(i.url)}`;
+        case "command:local:Command": {
+            const env = (i.environment ?? {}) as Record<string, unknown>;
+            return env[READINESS_ENVIRONMENT.url] === undefined ? "" : `waits up to ${str(env[READINESS_ENVIRONMENT.timeoutSeconds])} s for ${str(env[READINESS_ENVIRONMENT.url])}`;
+        }
         case "pulumi:pulumi:StackReference":
             return `reads ${str(i.name)}`;
         default: {

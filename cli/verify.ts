@@ -24,7 +24,7 @@ import {
     VerifyReport,
     VerifyUnavailableError,
 } from "../components/verify";
-import { renderTable, toJson } from "./format";
+import { renderTable, toJsonReport } from "./format";
 import { Io, processIo } from "./io";
 
 /** The command line, parsed. */
@@ -197,7 +197,7 @@ export async function runVerifyCommand(options: VerifyCommandOptions, io: Io, en
         const passed = verificationPassed(report.results);
         if (options.json) {
             io.out(
-                toJson({
+                toJsonReport({
                     server: report.server,
                     kubeconfig: kubeconfig.description,
                     expectations: {

@@ -26,10 +26,12 @@ export function evaluateStack(stackFile: StackFile): EvaluatedStack {
     const loaded = loadConfig(stackFile.config, { defaultClusterName: stackFile.stack });
     const withFile = (f: Finding): Finding => ({ ...f, file: stackFile.file });
     const inClear = checkSecretsInStackFile(stackFile.config);
-    if (loaded.config === undefined) {
+    // An unknown key hides no other finding: the rest of the file is planned and checked too.
+    const checkable = loaded.config ?? loaded.withoutUnknownKeys;
+    if (checkable === undefined) {
         return { file: stackFile.file, stack: stackFile.stack, findings: [...loaded.findings, ...inClear].map(withFile), labeledRanges: [] };
     }
-    const planned = planAddresses(loaded.config, { standInSeed: stackFile.stack }, loaded.explicitKeys);
+    const planned = planAddresses(checkable, { standInSeed: stackFile.stack }, loaded.explicitKeys);
     return {
         file: stackFile.file,
         stack: stackFile.stack,

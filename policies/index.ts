@@ -1,12 +1,10 @@
 /**
- * The dualstack policy pack: `pulumi preview --policy-pack policies` from the repository.
- * The policies live in topic modules (stack, network, security, calico, compute); see
- * docs/policies.md.
+ * The dualstack policy pack: `pulumi preview --policy-pack policies` (after `npm install`
+ * here), or `pulumi policy publish`. The policies come from the dualstack package
+ * (`dualstack/policies`), the same rules its components and `dualstack check` apply; see
+ * docs/policies.md in the package.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { POLICY_PACK_DESCRIPTION, POLICY_PACK_NAME, policies } from "dualstack/policies";
 
-new PolicyPack("dualstack", {
-    description: "Refuses overlapping or oversized address ranges and insecure network settings of dualstack clusters.",
-    policies,
-});
+new PolicyPack(POLICY_PACK_NAME, { description: POLICY_PACK_DESCRIPTION, policies });

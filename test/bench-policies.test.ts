@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { policyStack, timePolicies, withWorldOpenSsh } from "../bench/policies";
 import { RecordedResource } from "../components/offline";
-import { policies } from "../policies/policies";
+import { policies } from "../components/policies/policies";
 import { readStackFile } from "../components/config";
 import { restoreSuiteCloud, runProgram } from "./support/offline";
 import { PolicyServer } from "./support/policyServer";

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Finding } from "../components/addressing";
+import { COMMANDS } from "../cli/main";
 import { runBin, runCli, tempDir, writeStack } from "./support/cli";
 import { BASE_CONFIG, deepMerge } from "./support/stacks";
 
@@ -108,6 +109,21 @@ describe("dualstack check", () => {
         assert.deepStrictEqual((JSON.parse(result.stdout) as CheckJson).findings.map((f) => [f.rule, f.path]), [["config-unknown-key", "dualstack:netwrk"]]);
     });
 
+    it("an unknown key hides no other finding: a bad CIDR in the same file is reported too", async () => {
+        const file = writeStack(dir, "typo-and-cidr", deepMerge(BASE_CONFIG, { "dualstack:netwrk": {}, "dualstack:pods": { ipv4Cidr: "10.244.0.0/33" } }));
+        const result = await runCli(["check", file, "--json"]);
+        assert.strictEqual(result.code, 1);
+        const findings = (JSON.parse(result.stdout) as CheckJson).findings;
+        assert.deepStrictEqual(
+            findings.map((f) => [f.rule, f.path, f.severity]),
+            [
+                ["config-unknown-key", "dualstack:netwrk", "error"],
+                ["cidr-invalid", "dualstack:pods.ipv4Cidr", "error"],
+            ],
+        );
+        assert.ok(findings.every((f) => f.file === file));
+    });
+
     it("unreadable input exits 2 with a one-line reason", () => {
         const missing = runBin(["check", "stacks/Pulumi.nope.yaml"]);
         assert.strictEqual(missing.code, 2);
@@ -121,10 +137,69 @@ describe("dualstack check", () => {
     });
 
     it("bad arguments exit 2 with the usage", async () => {
-        for (const args of [[], ["check"], ["frobnicate"], ["check", "--jsn", "x"], ["plan"], ["plan", "--stack", "dev", "x.yaml"], ["plan", "--stack", "dev", "--format", "html"]]) {
+        for (const args of [
+            [],
+            ["check"],
+            ["frobnicate"],
+            ["check", "--jsn", "x"],
+            ["plan"],
+            ["plan", "--stack", "dev", "x.yaml"],
+            ["plan", "--stack", "dev", "--format", "html"],
+            ["help", "frobnicate"],
+        ]) {
             const result = await runCli(args);
             assert.strictEqual(result.code, 2, args.join(" "));
             assert.match(result.stderr, /^dualstack: .+\n\nUsage:/);
+            assert.strictEqual(result.stdout, "");
         }
+    });
+
+    it("--json with --format markdown is a usage error (exit 2), with the usage of plan only", async () => {
+        const result = await runCli(["plan", "--stack", "dev", "--json", "--format", "markdown"]);
+        assert.strictEqual(result.code, 2);
+        assert.strictEqual(result.stderr.split("\n")[0], "dualstack: --json and --format markdown exclude each other: --json prints JSON, --format chooses the text layout");
+        assert.match(result.stderr, /dualstack plan \(--stack NAME \| FILE\)/);
+        assert.doesNotMatch(result.stderr, /dualstack check FILE/);
+    });
+});
+
+describe("dualstack help and --version", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+
+    it("--version (and -V, version) prints the package version and exits 0", async () => {
+        for (const flag of ["--version", "-V", "version"]) {
+            const result = await runCli([flag]);
+            assert.deepStrictEqual([result.code, result.stdout, result.stderr], [0, `dualstack ${manifest.version}\n`, ""], flag);
+        }
+    });
+
+    it("help for each subcommand exits 0 on stdout: help NAME, NAME --help, NAME -h, even with other arguments", async () => {
+        assert.deepStrictEqual(Object.keys(COMMANDS), ["check", "plan", "verify"]);
+        for (const command of Object.keys(COMMANDS)) {
+            for (const args of [["help", command], [command, "--help"], [command, "-h"], [command, "--stack", "dev", "--help"]]) {
+                const result = await runCli(args);
+                assert.strictEqual(result.code, 0, args.join(" "));
+                assert.strictEqual(result.stderr, "", args.join(" "));
+                assert.match(result.stdout, new RegExp(`^Usage:\\n  dualstack ${command} `), args.join(" "));
+                assert.match(result.stdout, /Exit codes: 0 no errors/);
+            }
+        }
+        const general = await runCli(["--help"]);
+        assert.strictEqual(general.code, 0);
+        assert.match(general.stdout, /dualstack check FILE[\s\S]*dualstack plan[\s\S]*dualstack verify[\s\S]*dualstack --version/);
+    });
+
+    it("the command itself exits 0 for --version and check --help (bin)", () => {
+        const version = runBin(["--version"]);
+        assert.deepStrictEqual([version.code, version.stdout], [0, `dualstack ${manifest.version}\n`]);
+        const help = runBin(["check", "--help"]);
+        assert.deepStrictEqual([help.code, help.stderr], [0, ""]);
+        assert.match(help.stdout, /^Usage:\n  dualstack check FILE/);
+    });
+
+    it("--json output starts with its schemaVersion", async () => {
+        const result = await runCli(["check", "stacks/Pulumi.dev.yaml", "--json"]);
+        assert.strictEqual(Object.keys(JSON.parse(result.stdout) as object)[0], "schemaVersion");
+        assert.strictEqual((JSON.parse(result.stdout) as { schemaVersion: number }).schemaVersion, 1);
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterApi } from "../components/kubernetes";
+import { ClusterApi, READINESS_ENVIRONMENT, readinessScript, withReadinessMechanism } from "../components/kubernetes";
 import { cloud, isSecretOutput, settle, valueOf } from "./support/runtime";
 
 const CA = "-----BEGIN CERTIFICATE-----\nY2x1c3RlciBDQQ==\n-----END CERTIFICATE-----\n";
@@ -41,6 +41,36 @@ describe("ClusterApi", () => {
         assert.strictEqual(await valueOf(api.kubeconfig), "apiVersion: v1\nkind: Config\n");
         assert.strictEqual(await isSecretOutput(api.kubeconfig), true);
         assert.strictEqual(await valueOf(api.readyzUrl), "https://203.0.113.10:6443/readyz");
+    });
+
+    it("inside the plugin for other languages, waits with a local command that runs the same wait, and the provider depends on it", async () => {
+        const api = withReadinessMechanism("command", () =>
+            new ClusterApi("ka-cmd", {
+                kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
+                endpoint: pulumi.output("2001:db8::10"),
+                clusterCaCertPem: CA,
+                readinessTimeoutSeconds: 900,
+                readinessTriggers: [pulumi.output("cp-0-id")],
+            }),
+        );
+        // Only the construction inside withReadinessMechanism: Node.js programs keep the dynamic resource.
+        new ClusterApi("ka-node", { kubeconfig: "k", endpoint: "203.0.113.10", clusterCaCertPem: CA });
+        await settle();
+        assert.deepStrictEqual(cloud.ofType(READINESS).map((r) => r.name), ["ka-node-readyz"]);
+
+        const wait = cloud.named("ka-cmd-readyz", "command:local:Command");
+        assert.strictEqual(wait.parent, cloud.named("ka-cmd", "dualstack:index:ClusterApi").urn);
+        assert.deepStrictEqual(wait.inputs.interpreter, ["node", "-e"]);
+        assert.strictEqual(wait.inputs.create, await readinessScript());
+        assert.deepStrictEqual(wait.inputs.environment, {
+            [READINESS_ENVIRONMENT.url]: "https://[2001:db8::10]:6443/readyz",
+            [READINESS_ENVIRONMENT.caCertPem]: CA,
+            [READINESS_ENVIRONMENT.timeoutSeconds]: "900",
+            [READINESS_ENVIRONMENT.intervalSeconds]: "10",
+        });
+        assert.deepStrictEqual(wait.inputs.triggers, ["cp-0-id"]);
+        assert.deepStrictEqual(cloud.named("ka-cmd-provider", PROVIDER).dependencies, [wait.urn]);
+        assert.strictEqual(api.readiness.constructor.name, "Command");
     });
 
     it("keeps a plain kubeconfig secret too, and brackets an IPv6 endpoint", async () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
@@ -13,6 +13,8 @@ import {
     probeReadyz,
     ProbeResult,
     readinessTimeoutMessage,
+    READINESS_ENVIRONMENT,
+    readinessScript,
     readyzUrl,
     waitForApiReady,
 } from "../components/kubernetes";
@@ -232,5 +234,40 @@ describe("kubernetes readiness: waitForApiReady", () => {
         assert.deepStrictEqual(await restored.diff!(url, olds, { ...olds, timeoutSeconds: 60 }), { changes: false });
         assert.deepStrictEqual(await restored.diff!(url, olds, { ...olds, triggers: ["cp-0-new-id"] }), { changes: true });
         assert.deepStrictEqual(await restored.diff!(url, olds, { ...olds, url: "https://203.0.113.11:6443/readyz" }), { changes: true });
+    });
+
+    it("the command the plugin runs for other languages waits the same way: node -e <script>, exit 0 when ready, 1 with the message when not", async () => {
+        const script = await readinessScript();
+        // Self-contained: the readiness functions and Node built-ins, nothing of this package or @pulumi.
+        assert.doesNotMatch(script, /@pulumi|components\/|__importStar|require\("\.\.?\//);
+        const run = (env: Record<string, string>) =>
+            new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+                execFile(process.execPath, ["-e", script], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) =>
+                    resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+                );
+            });
+
+        const answers = scripted([503, 200]);
+        const api = apiServer(answers.handler);
+        const port = await listen(api.server);
+        const ready = await run({
+            [READINESS_ENVIRONMENT.url]: `${api.scheme}://127.0.0.1:${port}/readyz`,
+            [READINESS_ENVIRONMENT.caCertPem]: api.ca ?? "",
+            [READINESS_ENVIRONMENT.timeoutSeconds]: "30",
+            [READINESS_ENVIRONMENT.intervalSeconds]: "0.01",
+        });
+        assert.deepStrictEqual([ready.code, ready.stderr], [0, ""]);
+        assert.deepStrictEqual(JSON.parse(ready.stdout), { attempts: 2, waitedSeconds: 0 });
+        assert.strictEqual(answers.seen.length, 2);
+
+        const closed = await freePort();
+        const failed = await run({
+            [READINESS_ENVIRONMENT.url]: `http://127.0.0.1:${closed}/readyz`,
+            [READINESS_ENVIRONMENT.caCertPem]: "",
+            [READINESS_ENVIRONMENT.timeoutSeconds]: "1",
+            [READINESS_ENVIRONMENT.intervalSeconds]: "0.2",
+        });
+        assert.strictEqual(failed.code, 1);
+        assert.match(failed.stderr, new RegExp(`^The Kubernetes API at http://127\\.0\\.0\\.1:${closed}/readyz did not become ready within 1\\.0 s .*the connection was refused\\.`));
     });
 });

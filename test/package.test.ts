@@ -6,12 +6,16 @@
  * Needs the npm registry (or npm's cache) for the example's dependencies.
  */
 import * as assert from "assert";
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import type * as grpcTypes from "@grpc/grpc-js";
+import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
+import * as providerrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { decodeNovaUserData, NovaUserData } from "../components/bootstrap";
+import { packedPackage } from "./support/packed";
 
 const ROOT = path.resolve(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "examples", "custom-cluster");
@@ -74,10 +78,7 @@ describe("the packed package, installed by another program", function () {
 
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dualstack-package-"));
-        ok(run("npm", ["pack", "--pack-destination", tmp], ROOT), "npm pack");
-        const packed = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"));
-        assert.strictEqual(packed.length, 1, `one tarball in ${tmp}: ${packed.join(", ")}`);
-        tarball = path.join(tmp, packed[0]);
+        tarball = packedPackage();
 
         // The example project, with the packed package in place of its file:../.. dependency.
         app = path.join(tmp, "edge-lab");
@@ -111,7 +112,14 @@ describe("the packed package, installed by another program", function () {
             "dist/components/addressing/index.d.ts",
             "dist/components/offline/index.js",
             "dist/cli/main.js",
+            "dist/components/provider/plugin.js",
+            "dist/components/policies/index.js",
+            "dist/components/policies/index.d.ts",
             "docs/library.md",
+            "schema.json",
+            "schemas/stack-file.schema.json",
+            "PulumiPlugin.yaml",
+            "LICENSE",
         ]) {
             assert.ok(files.includes(file), `${file} is in the tarball`);
         }
@@ -122,6 +130,35 @@ describe("the packed package, installed by another program", function () {
         const installed = path.join(app, "node_modules", "dualstack");
         const pkg = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { main: string; types: string };
         assert.ok(fs.existsSync(path.join(installed, pkg.main)) && fs.existsSync(path.join(installed, pkg.types)));
+    });
+
+    it("starts as Pulumi's Node.js plugin host starts it and serves the committed schema", async () => {
+        const installed = path.join(app, "node_modules", "dualstack");
+        const host = path.join(app, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+        const child = spawn(process.execPath, [host, installed, "127.0.0.1:1"], { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
+        try {
+            const port = await new Promise<number>((resolve, reject) => {
+                let out = "";
+                let err = "";
+                child.stdout.on("data", (chunk: Buffer) => {
+                    out += chunk.toString();
+                    const match = /^(\d+)\s*$/m.exec(out);
+                    if (match) resolve(Number(match[1]));
+                });
+                child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+                child.on("exit", (code) => reject(new Error(`the plugin exited with ${code}: ${err}`)));
+            });
+            const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+            const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof grpcTypes;
+            const client = new providerrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+            const served = await new Promise<string>((resolve, reject) =>
+                client.getSchema(new providerproto.GetSchemaRequest(), (e: grpcTypes.ServiceError | null, res: providerproto.GetSchemaResponse) => (e ? reject(e) : resolve(res.getSchema()))),
+            );
+            client.close();
+            assert.deepStrictEqual(JSON.parse(served), JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8")));
+        } finally {
+            child.kill();
+        }
     });
 
     it("compiles the example against the installed declarations (root and deep imports)", () => {

@@ -119,7 +119,7 @@ describe("dualstack plan", () => {
 
     it("--json round-trips with stable keys", async () => {
         const first = JSON.parse((await runCli(["plan", "--stack", "dev", "--json"])).stdout) as Record<string, unknown>;
-        assert.deepStrictEqual(Object.keys(first), ["stack", "file", "addressPlan", "resources", "outputs", "artefacts", "findings", "ok"]);
+        assert.deepStrictEqual(Object.keys(first), ["schemaVersion", "stack", "file", "addressPlan", "resources", "outputs", "artefacts", "findings", "ok"]);
         const again = JSON.parse((await runCli(["plan", "--stack", "dev", "--json"])).stdout) as Record<string, unknown>;
         const shape = (r: Record<string, unknown>) => (r.resources as Array<{ type: string; name: string }>).map((x) => `${x.type} ${x.name}`).sort();
         assert.deepStrictEqual(shape(again), shape(first));

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as kubernetes from "@pulumi/kubernetes";
-import { calicoIpPools, calicoIpv6NatOutgoing, calicoPoolsInPodRange } from "../policies/calico";
+import { calicoIpPools, calicoIpv6NatOutgoing, calicoPoolsInPodRange } from "../components/policies/calico";
 import { messages, resourceArgs, runResourcePolicy, runStackPolicy, stackArgs, typeOf, UNKNOWN_VALUE } from "./support/policy";
 import { calicoRelease, calicoReleaseProps, clusterResource, PoolSpec } from "./support/policyStacks";
 

@@ -10,7 +10,7 @@ import { Calico } from "../components/calico";
 import { ClusterApi } from "../components/kubernetes";
 import { NodePool } from "../components/machines";
 import { Network, PodRangesArgs } from "../components/network";
-import { policies } from "../policies/policies";
+import { policies } from "../components/policies/policies";
 import { clusterBootstrap } from "./machines.fixtures";
 import { NamedViolation, runPolicies } from "./support/policy";
 import { CLUSTER_TYPE, planSummary, stackFromRecorded } from "./support/policyStacks";

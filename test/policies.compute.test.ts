@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as openstack from "@pulumi/openstack";
-import { controlPlaneAntiAffinity } from "../policies/compute";
+import { controlPlaneAntiAffinity } from "../components/policies/compute";
 import { messages, resourceArgs, runResourcePolicy } from "./support/policy";
 
 const { ServerGroup } = openstack.compute;

@@ -18,7 +18,7 @@ import { PlanSummary, planAddresses, summarizePlan } from "../components/address
 import { standInGlobalId } from "../components/addressing/ula";
 import { loadConfig, readStackFile } from "../components/config";
 import { OfflineRunResult, RecordedResource } from "../components/offline";
-import { policies } from "../policies/policies";
+import { policies } from "../components/policies/policies";
 import { restoreSuiteCloud, runProgram } from "./support/offline";
 import { NamedViolation, runPolicies, runStackPolicy, stackArgs } from "./support/policy";
 import { CLUSTER_TYPE, stackFromRecorded } from "./support/policyStacks";

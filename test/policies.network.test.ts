@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as openstack from "@pulumi/openstack";
-import { neutronSubnetAccepted, neutronSubnetSize } from "../policies/network";
+import { neutronSubnetAccepted, neutronSubnetSize } from "../components/policies/network";
 import { messages, resourceArgs, runResourcePolicy } from "./support/policy";
 
 const { Subnet } = openstack.networking;

@@ -5,10 +5,10 @@ import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { policies } from "../policies/policies";
+import { policies } from "../components/policies/policies";
 import { UNKNOWN_VALUE } from "./support/policy";
 import { PolicyServer } from "./support/policyServer";
-import { CLUSTER_TYPE, calicoReleaseProps, planSummary } from "./support/policyStacks";
+import { CLUSTER_TYPE, calicoReleaseProps, planSummary, SLAAC_SUBNET_NOT_64 } from "./support/policyStacks";
 
 const ROOT = path.join(__dirname, "..");
 const PACK = path.join(ROOT, "policies");
@@ -74,36 +74,43 @@ describe("policy pack", () => {
         }
     });
 
-    it("is a Node.js policy pack with a versioned package.json and the two SDKs it needs", () => {
+    it("is a self-contained Node.js policy pack: its own package.json with real dependencies and tsconfig.json", () => {
         assert.strictEqual(YAML.parse(read(path.join(PACK, "PulumiPolicy.yaml"))).runtime, "nodejs");
-        const pkg = JSON.parse(read(path.join(PACK, "package.json")));
+        const pkg = JSON.parse(read(path.join(PACK, "package.json"))) as { name: string; version: string; dependencies: Record<string, string>; files: string[] };
+        const root = JSON.parse(read(path.join(ROOT, "package.json"))) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
         assert.strictEqual(pkg.name, "dualstack-policies");
-        assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
-        assert.deepStrictEqual(pkg.dependencies, { "@pulumi/policy": "1.21.0", "@pulumi/pulumi": "3.270.0" });
+        assert.strictEqual(pkg.version, root.version);
+        // The rules come from the package, at this version; the SDKs at the package's own ranges
+        // (one copy each once installed); TypeScript and ts-node because Pulumi compiles index.ts
+        // when it loads the pack (its vendored TypeScript 3.8 cannot read today's declarations).
+        assert.deepStrictEqual(pkg.dependencies, {
+            "@pulumi/policy": root.dependencies["@pulumi/policy"],
+            "@pulumi/pulumi": root.dependencies["@pulumi/pulumi"],
+            "@types/node": `^${root.devDependencies["@types/node"]}`,
+            dualstack: `^${root.version}`,
+            "ts-node": `^${root.devDependencies["ts-node"]}`,
+            typescript: `~${root.devDependencies.typescript}`,
+        });
+        assert.deepStrictEqual(pkg.files, ["PulumiPolicy.yaml", "index.ts", "tsconfig.json", "config.json"]);
+        assert.deepStrictEqual((JSON.parse(read(path.join(PACK, "tsconfig.json"))) as { files: string[] }).files, ["index.ts"]);
     });
 
-    it("imports nothing outside the repository but @pulumi/policy (and the addressing code's ip-num and Node built-ins)", () => {
+    it("imports only @pulumi/policy and dualstack/policies, whose rules need the Pulumi SDKs, ip-num and Node built-ins", () => {
+        const imports = (file: string) => [...read(file).matchAll(/^(?:import|export)[^;]*?from "([^"]+)";/gms)].map((m) => m[1]);
+        // What `pulumi preview --policy-pack policies` loads: index.ts, nothing relative.
+        assert.deepStrictEqual(imports(path.join(PACK, "index.ts")).sort(), ["@pulumi/policy", "dualstack/policies"]);
         const external = new Set<string>();
         const seen = new Set<string>();
-        const visit = (file: string, fromPack: boolean) => {
+        const visit = (file: string) => {
             if (seen.has(file)) return;
             seen.add(file);
-            for (const match of read(file).matchAll(/^(?:import|export)[^;]*?from "([^"]+)";/gms)) {
-                const spec = match[1];
-                if (spec.startsWith(".")) {
-                    visit(require.resolve(path.resolve(path.dirname(file), spec)), fromPack && path.dirname(require.resolve(path.resolve(path.dirname(file), spec))) === PACK);
-                } else {
-                    external.add(fromPack ? `pack:${spec}` : spec);
-                }
+            for (const spec of imports(file)) {
+                if (spec.startsWith(".")) visit(require.resolve(path.resolve(path.dirname(file), spec)));
+                else external.add(spec);
             }
         };
-        // What `pulumi preview --policy-pack policies` loads: index.ts and what it imports
-        // (policies/local.ts, the in-process runner of `dualstack plan`, is not part of it).
-        visit(path.join(PACK, "index.ts"), true);
-        const fromPackModules = [...external].filter((s) => s.startsWith("pack:")).map((s) => s.slice(5));
-        assert.deepStrictEqual([...new Set(fromPackModules)].sort(), ["@pulumi/policy"]);
-        const fromRepository = [...external].filter((s) => !s.startsWith("pack:") && !builtinModules.includes(s));
-        assert.deepStrictEqual([...new Set(fromRepository)].sort(), ["ip-num"]);
+        visit(path.join(ROOT, "components", "policies", "index.ts"));
+        assert.deepStrictEqual([...external].filter((s) => !builtinModules.includes(s)).sort(), ["@pulumi/policy", "@pulumi/pulumi", "ip-num"]);
     });
 });
 
@@ -129,12 +136,7 @@ describe("policy pack under the policy server", function () {
     });
 
     it("refuses a SLAAC subnet that is not a /64, as a mandatory violation", async () => {
-        const found = await server.analyze("openstack:networking/subnet:Subnet", "dev-subnet-ipv6", {
-            networkId: "net",
-            cidr: "fd00:0:0:1::/80",
-            ipVersion: 6,
-            ipv6AddressMode: "slaac",
-        });
+        const found = await server.analyze(...SLAAC_SUBNET_NOT_64);
         assert.deepStrictEqual(found.map((d) => [d.policy, d.level]), [["neutron-subnet-accepted", "mandatory"]]);
         // The server prints the policy's description, then the message.
         const [description, message] = found[0].message.split("\n");

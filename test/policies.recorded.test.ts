@@ -12,7 +12,7 @@ import { familyFacts } from "../components/addressing/family";
 import { PlanSummary, summarizePlan } from "../components/addressing/summary";
 import { readStackFile } from "../components/config/stackFile";
 import { evaluateStack } from "../components/stack";
-import { policies } from "../policies/policies";
+import { policies } from "../components/policies/policies";
 import { cloud, settle } from "./support/runtime";
 import { runPolicies } from "./support/policy";
 import { CLUSTER_TYPE, stackFromRecorded } from "./support/policyStacks";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as openstack from "@pulumi/openstack";
-import { icmpv6Allowed, portAddressPairsWorld, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "../policies/security";
+import { icmpv6Allowed, portAddressPairsWorld, portPodAddressPairs, portSecurityEnabled, secgroupRuleFamily, secgroupWorldOpen } from "../components/policies/security";
 import { messages, resourceArgs, runResourcePolicy, runStackPolicy, stackArgs, StackResource, UNKNOWN_VALUE } from "./support/policy";
 import { clusterResource, subnet } from "./support/policyStacks";
 

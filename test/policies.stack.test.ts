@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { podRangeNodeMask, rangesDisjoint, serviceRangeSize } from "../policies/stack";
+import { podRangeNodeMask, rangesDisjoint, serviceRangeSize } from "../components/policies/stack";
 import { messages, runStackPolicy, stackArgs, UNKNOWN_VALUE } from "./support/policy";
 import { calicoRelease, clusterResource, PlanSpec, subnet } from "./support/policyStacks";
 

@@ -8,7 +8,7 @@ import * as fc from "fast-check";
 import * as openstack from "@pulumi/openstack";
 import { Cidr, IpFamily, subnetAt, wholeSpace } from "../components/addressing";
 import { WORLD_CLOSED_SERVICES } from "../components/addressing/rules/security";
-import { secgroupWorldOpen } from "../policies/security";
+import { secgroupWorldOpen } from "../components/policies/security";
 import { messages, runStackPolicy, stackArgs, StackResource } from "./support/policy";
 
 const { SecGroupRule } = openstack.networking;

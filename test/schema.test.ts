@@ -1,22 +1,32 @@
 /**
  * The package as other languages see it. `pulumi package add <this repository>` starts the
- * package as a plugin (PulumiPlugin.yaml, runtime nodejs): @pulumi/pulumi collects the
- * component classes the package's main module exports, infers a schema from their Args
- * interfaces and class properties with its TypeScript analyzer, and generates the Python,
- * Go, C# or YAML SDK from that schema. There is no Pulumi CLI here, so these tests run the
- * same provider code in this process and check the schema it produces.
+ * package as a plugin (PulumiPlugin.yaml, runtime nodejs; package.json `main` is the plugin
+ * entry), which serves the committed `schema.json`: @pulumi/pulumi's own component analyzer
+ * run on the sources (`npm run schema`), with the provider references fixed for Pulumi's
+ * schema binder. SDK generators bind that schema first; there is no Pulumi CLI here, so these
+ * tests check it against the binder's reference rules (components/provider/references.ts,
+ * after pkg/codegen/schema/bind.go) and construct components as the plugin does.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { parse } from "yaml";
 import * as pkg from "../components";
+import { DualstackProvider } from "../components/provider";
+import { inferSchema, providerName, schemaText, SOURCE_ENTRY } from "../components/provider/generate";
+import { checkSchemaReferences, fixProviderReferences, PackageSchema } from "../components/provider/references";
 import { cloud, settle, valueOf } from "./support/runtime";
 
 const ROOT = path.resolve(__dirname, "..");
-const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string; main: string };
+const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    main: string;
+    exports: Record<string, { default: string }>;
+    files: string[];
+};
 
 /** Every public component, as other languages get them. */
 const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Calico", "Cluster", "ClusterApi", "ClusterPki", "Gateway", "Network", "NodePool"];
@@ -25,7 +35,22 @@ const COMPONENTS = ["ApiEndpoint", "BootstrapTokenSecret", "Calico", "Cluster", 
 const FOREIGN_TYPES: Record<string, string> = { ReleaseStatus: "@pulumi/kubernetes" };
 
 /** The Kubernetes package schema that Calico and ClusterApi refer to. */
-const KUBERNETES_SCHEMA = "/kubernetes/v4.34.2/schema.json";
+const KUBERNETES_VERSION = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")) as { version: string }).version;
+const KUBERNETES_SCHEMA = `/kubernetes/v${KUBERNETES_VERSION}/schema.json`;
+
+/** Resource tokens of the installed Kubernetes SDK (each class's `__pulumiType`). */
+function sdkResourceTokens(packageDir: string): Set<string> {
+    const tokens = new Set<string>();
+    const walk = (dir: string) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory() && entry.name !== "node_modules") walk(full);
+            else if (entry.name.endsWith(".js")) for (const m of fs.readFileSync(full, "utf8").matchAll(/__pulumiType = '([^']+)'/g)) tokens.add(m[1]);
+        }
+    };
+    walk(packageDir);
+    return tokens;
+}
 
 /** A property of the schema (PropertyDefinition of @pulumi/pulumi's analyzer). */
 interface Property {
@@ -50,17 +75,12 @@ interface ObjectType {
     required: string[];
     enum?: unknown[];
 }
-interface Schema {
+interface Schema extends PackageSchema {
     name: string;
     version: string;
     resources: Record<string, Resource>;
     types: Record<string, ObjectType>;
-    dependencies: unknown[];
-}
-
-/** The provider name the nodejs plugin host derives from package.json (run-plugin). */
-function providerName(packageName: string): string {
-    return packageName.replace(/^@[^/]+\//, "").replace(/[^-a-zA-Z0-9_]/g, "-");
+    dependencies: Array<{ name: string; version: string }>;
 }
 
 /** A property without its documentation, to compare shapes. */
@@ -76,35 +96,83 @@ function ref(typeName: string): string {
 
 describe("cross-language schema (pulumi package add)", function () {
     // The analyzer builds a TypeScript program of the whole repository once.
-    this.timeout(120_000);
+    this.timeout(180_000);
 
-    let provider: ComponentProvider;
+    let provider: DualstackProvider;
+    let inferred: Schema;
     let schema: Schema;
+    const kubernetesTokens = sdkResourceTokens(path.dirname(require.resolve("@pulumi/kubernetes/package.json")));
+    const lookup = (packageName: string, version: string | undefined, token: string) =>
+        packageName === "kubernetes" && version === KUBERNETES_VERSION ? kubernetesTokens.has(token) : undefined;
     const resource = (name: string): Resource => schema.resources[`dualstack:index:${name}`];
     const type = (name: string): ObjectType => schema.types[`dualstack:index:${name}`];
 
     before(async () => {
-        provider = new ComponentProvider({ name: providerName(PACKAGE_JSON.name), dirname: ROOT, components: getPulumiComponents(pkg) });
-        schema = JSON.parse(await provider.getSchema()) as Schema;
+        inferred = inferSchema() as unknown as Schema;
+        schema = fixProviderReferences(inferred);
+        provider = new DualstackProvider();
     });
 
-    it("has a PulumiPlugin.yaml that starts the compiled package with the nodejs runtime", () => {
+    it("commits schema.json as a fresh generation from the sources (npm run schema)", () => {
+        assert.strictEqual(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8"), schemaText(schema as never), "run npm run schema");
+        assert.deepStrictEqual(JSON.parse(provider.schema), schema);
+    });
+
+    it("passes the schema binder's reference rules: every $ref parses and resolves", () => {
+        assert.ok(kubernetesTokens.has("kubernetes:helm.sh/v3:Release") && kubernetesTokens.size > 200);
+        assert.deepStrictEqual(checkSchemaReferences(schema, lookup), []);
+        // The Kubernetes provider is referred to as the binder expects it.
+        assert.strictEqual(resource("Calico").inputProperties.kubernetesProvider.$ref, `${KUBERNETES_SCHEMA}#/provider`);
+    });
+
+    it("the binder rules refuse the analyzer's own provider reference into #/resources, which the fix rewrites", () => {
+        // As @pulumi/pulumi writes it today: a provider's __pulumiType is the bare package name.
+        assert.strictEqual(inferred.resources["dualstack:index:Calico"].inputProperties.kubernetesProvider.$ref, `${KUBERNETES_SCHEMA}#/resources/kubernetes`);
+        const problems = checkSchemaReferences(inferred, lookup);
+        assert.ok(problems.length > 0);
+        assert.ok(
+            problems.includes(`#/resources/dualstack:index:Calico/inputProperties/kubernetesProvider/$ref: resource type kubernetes not found in package kubernetes`),
+            problems.join("\n"),
+        );
+        const bad = (ref: string): string[] =>
+            checkSchemaReferences({ name: "dualstack", version: "0.1.0", resources: { "dualstack:index:X": { inputProperties: { p: { $ref: ref } } } }, types: {}, dependencies: [{ name: "kubernetes", version: KUBERNETES_VERSION }] }, lookup).map((p) => p.replace(/^.*?\$ref: /, ""));
+        assert.deepStrictEqual(bad(`${KUBERNETES_SCHEMA}#/resources/pulumi:providers:kubernetes`), [
+            "reference to provider resource '/resources/pulumi:providers:kubernetes' is deprecated, use '#/provider' instead",
+        ]);
+        assert.deepStrictEqual(bad(`${KUBERNETES_SCHEMA}#/resources/kubernetes:core/v1:NoSuchThing`), ["resource type kubernetes:core/v1:NoSuchThing not found in package kubernetes"]);
+        assert.deepStrictEqual(bad(`${KUBERNETES_SCHEMA}#/provider/extra`), [`invalid provider reference '${KUBERNETES_SCHEMA}#/provider/extra'`]);
+        assert.deepStrictEqual(bad("/kubernetes/schema.json#/provider"), ["failed to parse path '/kubernetes/schema.json'"]);
+        assert.deepStrictEqual(bad("/random/v4.21.2/schema.json#/provider"), ["package random@4.21.2 is not among the schema's dependencies"]);
+        assert.deepStrictEqual(bad("#/types/dualstack:index:Nothing"), ["type dualstack:index:Nothing not found in package dualstack"]);
+        assert.deepStrictEqual(bad("#/things/x"), ["invalid type reference '#/things/x'"]);
+        assert.deepStrictEqual(bad(`${KUBERNETES_SCHEMA}#/provider`), []);
+    });
+
+    it("is a plugin: PulumiPlugin.yaml (nodejs, no ts-node), main the plugin entry, exports the library, the schema read from components/index.ts", () => {
         const manifest = parse(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")) as {
             runtime: { name: string; options: { typescript: boolean } };
         };
-        // No ts-node: the plugin host loads package.json `main`, the build of components/index.ts.
         assert.deepStrictEqual(manifest.runtime, { name: "nodejs", options: { typescript: false } });
-        assert.strictEqual(PACKAGE_JSON.main, "dist/components/index.js");
+        assert.strictEqual(PACKAGE_JSON.main, "dist/components/provider/plugin.js");
+        assert.strictEqual(PACKAGE_JSON.exports["."].default, "./dist/components/index.js");
+        assert.strictEqual(SOURCE_ENTRY, "components/index.ts");
+        assert.ok(PACKAGE_JSON.files.includes("schema.json") && PACKAGE_JSON.files.includes("PulumiPlugin.yaml"));
+        // The plugin module's export is a function and no component, so the host calls it.
+        const plugin = require("../components/provider/plugin") as unknown;
+        assert.strictEqual(typeof plugin, "function");
+        assert.deepStrictEqual(getPulumiComponents(plugin), []);
     });
 
     it("offers every public component, in the index module of the dualstack package", () => {
         assert.deepStrictEqual(getPulumiComponents(pkg).map((c) => c.name).sort(), COMPONENTS);
+        assert.strictEqual(providerName(PACKAGE_JSON.name), "dualstack");
         assert.strictEqual(schema.name, "dualstack");
         assert.strictEqual(schema.version, PACKAGE_JSON.version);
+        assert.strictEqual(provider.version, PACKAGE_JSON.version);
         assert.deepStrictEqual(Object.keys(schema.resources).sort(), COMPONENTS.map((c) => `dualstack:index:${c}`));
         for (const name of COMPONENTS) assert.strictEqual(resource(name).isComponent, true, name);
         // Calico and ClusterApi refer to Kubernetes resources: SDKs need that package's schema too.
-        assert.deepStrictEqual(schema.dependencies, [{ name: "kubernetes", version: "4.34.2" }]);
+        assert.deepStrictEqual(schema.dependencies, [{ name: "kubernetes", version: KUBERNETES_VERSION }]);
     });
 
     it("documents every component, input, output and nested field (the SDKs' doc comments)", () => {
@@ -120,7 +188,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(undocumented, []);
     });
 
-    it("gives Cluster the stack configuration as inputs: plain values, nested types per config group", () => {
+    it("gives Cluster the stack configuration as inputs: nested types per config group, plain where they shape the resources", () => {
         const cluster = resource("Cluster");
         assert.deepStrictEqual(Object.keys(cluster.inputProperties).sort(), [
             "access",
@@ -151,7 +219,12 @@ describe("cross-language schema (pulumi package add)", function () {
         });
         assert.deepStrictEqual(shape(cluster.inputProperties.network), { $ref: ref("ClusterNetworkArgs"), optional: true, plain: true });
         assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.ipv6Cidr), { type: "string", optional: true, plain: true });
-        assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.existingNetwork), { type: "string", optional: true, plain: true });
+        // Names handed to OpenStack as they are may be outputs of other resources; the rest is plain.
+        assert.deepStrictEqual(shape(type("ClusterNetworkArgs").properties.existingNetwork), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterControlPlaneArgs").properties.flavor), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterControlPlaneArgs").properties.count), { type: "number", optional: true, plain: true });
+        assert.deepStrictEqual(shape(type("ClusterWorkerPoolArgs").properties.image), { type: "string", optional: true });
+        assert.deepStrictEqual(shape(type("ClusterAccessArgs").properties.apiAllowedCidrs), { type: "array", items: { type: "string", plain: true }, optional: true, plain: true });
         assert.deepStrictEqual(shape(type("ClusterPodsArgs").properties.nodeMaskIPv6), { type: "number", optional: true, plain: true });
         assert.deepStrictEqual(shape(cluster.inputProperties.workerPools), {
             type: "array",
@@ -190,8 +263,11 @@ describe("cross-language schema (pulumi package add)", function () {
             "kubeconfig",
             "networkId",
             "nodes",
+            "provider",
         ]);
         assert.deepStrictEqual(cluster.required, ["addressLayout", "addressPlan", "apiServerUrl", "kubeconfig", "networkId", "nodes"]);
+        // The provider that waits for the API, as the binder expects a reference to it.
+        assert.deepStrictEqual(shape(cluster.properties.provider), { $ref: `${KUBERNETES_SCHEMA}#/provider`, optional: true });
         // The analyzer does not carry secretness into the schema (no `secret: true`); the
         // values stay secret Outputs when the plugin constructs a component (checked below).
         assert.deepStrictEqual(shape(cluster.properties.kubeconfig), { type: "string" });
@@ -210,7 +286,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(Object.keys(type("NetworkSubnetsArgs").properties).sort(), ["ipv4", "ipv6"]);
         assert.deepStrictEqual(shape(type("NetworkSubnetArgs").properties.cidr), { type: "string", optional: true });
         assert.deepStrictEqual(shape(type("NetworkSubnetArgs").properties.subnetPoolName), { type: "string", optional: true, plain: true });
-        assert.deepStrictEqual(shape(network.inputProperties.existingNetworkName), { type: "string", optional: true, plain: true });
+        assert.deepStrictEqual(shape(network.inputProperties.existingNetworkName), { type: "string", optional: true });
         assert.deepStrictEqual(shape(type("PodRangeArgs").properties.cidr), { type: "string" });
         assert.deepStrictEqual(type("PodRangeArgs").required, ["cidr"]);
         assert.deepStrictEqual(shape(network.properties.subnetCidrIPv6), { type: "string", optional: true });
@@ -272,9 +348,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(shape(type("CalicoFamilyArgs").properties.blockSize), { type: "number", optional: true, plain: true });
         assert.deepStrictEqual(shape(type("CalicoFamilyArgs").properties.encapsulation), { type: "string", optional: true, plain: true });
         assert.deepStrictEqual(shape(calico.inputProperties.previousPools), { type: "array", items: { $ref: ref("CalicoIpPool") }, optional: true });
-        // The analyzer refers to a provider by its __pulumiType, the bare package name, where
-        // the schema format has `#/provider`; recorded here as @pulumi/pulumi 3.270 writes it.
-        assert.deepStrictEqual(shape(calico.inputProperties.kubernetesProvider), { $ref: `${KUBERNETES_SCHEMA}#/resources/kubernetes`, plain: true });
+        assert.deepStrictEqual(shape(calico.inputProperties.kubernetesProvider), { $ref: `${KUBERNETES_SCHEMA}#/provider`, plain: true });
         assert.deepStrictEqual(calico.required, ["kubeconfig", "pools", "release", "releaseStatus", "values"]);
         assert.deepStrictEqual(shape(calico.properties.pools), { type: "array", items: { $ref: ref("CalicoIpPool") } });
         assert.deepStrictEqual(type("CalicoIpPool").required, ["blockSize", "cidr", "encapsulation", "name", "natOutgoing", "nodeSelector"]);
@@ -294,7 +368,7 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.deepStrictEqual(shape(api.inputProperties.readinessTriggers), { type: "array", items: { type: "string" }, optional: true });
         // The readiness wait is a dynamic resource, which other languages cannot refer to: no output.
         assert.deepStrictEqual(Object.keys(api.properties).sort(), ["kubeconfig", "provider", "readyzUrl"]);
-        assert.deepStrictEqual(shape(api.properties.provider), { $ref: `${KUBERNETES_SCHEMA}#/resources/kubernetes` });
+        assert.deepStrictEqual(shape(api.properties.provider), { $ref: `${KUBERNETES_SCHEMA}#/provider` });
     });
 
     it("declares each nested type once, so no two Args interfaces share a schema name", () => {
@@ -343,9 +417,16 @@ describe("cross-language schema (pulumi package add)", function () {
         assert.strictEqual(await pulumi.isSecret(pki.state.joinToken as pulumi.Output<string>), true);
         assert.strictEqual(await pulumi.isSecret(pki.state.caCertPem as pulumi.Output<string>), false);
 
+        // The readiness wait: a local command, since a dynamic resource cannot run for another language.
+        const api = await provider.construct("xlang-api", "dualstack:index:ClusterApi", { kubeconfig: "k", endpoint: "203.0.113.9", clusterCaCertPem: "ca" }, {});
+        await settle();
+        assert.deepStrictEqual(Object.keys(api.state).sort(), ["kubeconfig", "provider", "readyzUrl"]);
+        assert.deepStrictEqual(cloud.named("xlang-api-readyz", "command:local:Command").inputs.interpreter, ["node", "-e"]);
+        assert.deepStrictEqual(cloud.ofType("pulumi-nodejs:dynamic:ApiReadiness"), []);
+
         await assert.rejects(
             provider.construct("xlang-bad", "dualstack:other:Network", {}, {}),
-            /Invalid module 'other' in resource type 'dualstack:other:Network', expected 'index'/,
+            /dualstack:other:Network is not a component of the dualstack package; its components are dualstack:index:Cluster, /,
         );
     });
 });

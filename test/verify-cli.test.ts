@@ -82,7 +82,7 @@ describe("dualstack verify (command)", () => {
         const result = await runCli(["verify", "--kubeconfig", kubeconfig, "--json"]);
         assert.strictEqual(result.code, 1);
         const json = JSON.parse(result.stdout) as Record<string, unknown> & { checks: Array<Record<string, string>> };
-        assert.deepStrictEqual(Object.keys(json), ["server", "kubeconfig", "expectations", "namespace", "checks", "summary", "ok"]);
+        assert.deepStrictEqual(Object.keys(json), ["schemaVersion", "server", "kubeconfig", "expectations", "namespace", "checks", "summary", "ok"]);
         assert.strictEqual(json.ok, false);
         assert.deepStrictEqual(json.summary, { pass: 13, fail: 3, skip: 7 });
         assert.deepStrictEqual(json.namespace, { namespace: "dualstack-verify-t0000", deleted: true });

@@ -51,7 +51,12 @@ export interface CalicoFamilyArgs {
     natOutgoing?: boolean;
 }
 
-/** Arguments of {@link Calico}. */
+/**
+ * Arguments of {@link Calico}. Inputs: the kubeconfig, the pod and node CIDRs, the previous
+ * pools, the chart repository. Plain: the families (one pool each), the version (checked),
+ * block sizes, encapsulations, NAT, BGP, proxy mode and the metadata policy, which shape the
+ * Installation and are checked before anything is applied; the provider is a resource.
+ */
 export interface CalicoArgs {
     /** The cluster's Kubernetes provider (`ClusterApi.provider`), which waits for `/readyz`. */
     kubernetesProvider: kubernetes.Provider;
@@ -76,8 +81,8 @@ export interface CalicoArgs {
      * pool's CIDR or block size is refused (`calico-pool-immutable`) instead of being sent to the operator.
      */
     previousPools?: pulumi.Input<pulumi.Input<CalicoIpPool>[]>;
-    /** Helm repository of both charts (a mirror, say). Default https://docs.tigera.io/calico/charts. */
-    chartRepository?: string;
+    /** Helm repository of both charts (a mirror, say); may be an output of another resource or stack. Default https://docs.tigera.io/calico/charts. */
+    chartRepository?: pulumi.Input<string>;
 }
 
 /** What {@link createCalico} builds. */

@@ -16,6 +16,7 @@ import { checkCidr } from "../addressing/rules/cidr";
 import { checkIpFamilies } from "../addressing/rules/kubernetes";
 import { UNIQUE_LOCAL_RANGE } from "../addressing/ula";
 import { keys } from "../config/keys";
+import { CALICO_VERSION } from "../versions";
 import { ENCAPSULATIONS, PROXY_MODES } from "../config/types";
 
 /** The tigera-operator chart repository. */
@@ -27,7 +28,7 @@ export const CALICO_OPERATOR_CHART = "tigera-operator";
 /** The operator's namespace. */
 export const CALICO_NAMESPACE = "tigera-operator";
 /** The Calico release (chart version) installed when none is given. */
-export const CALICO_DEFAULT_VERSION = "v3.32.1";
+export const CALICO_DEFAULT_VERSION = CALICO_VERSION.version;
 
 /** One pool of the spec. `cidr` is undefined while it is not known (an unresolved Output). */
 export interface CalicoPoolDraft {

@@ -6,16 +6,16 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { familyFacts, IpFamily } from "../addressing/family";
-import { Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
+import { error, Finding, formatFinding, hasErrors, InvalidPlanError, throwOnErrors } from "../addressing/findings";
 import { AddressPlan, clientRange, familyPlan, nodeSubnet } from "../addressing/plan";
 import { checkRangeChanges, rangesFingerprint } from "../addressing/rules/changes";
 import { PlanSummary, summarizePlan } from "../addressing/summary";
 import { planAddresses, usesUla } from "../addressing/validate";
 import { ApiEndpointFacts, buildClusterBootstrap } from "../bootstrap/build";
 import { ClusterBootstrap } from "../bootstrap/types";
-import { keys, NAMESPACE } from "../config/keys";
+import { INPUT_MARK, key, keys, NAMESPACE } from "../config/keys";
 import { loadConfig } from "../config/load";
-import { CONFIG_SCHEMA } from "../config/schema";
+import { CONFIG_SCHEMA, Field, inputKeyPaths } from "../config/schema";
 import { ClusterConfig } from "../config/types";
 import { Calico, CalicoFamilyArgs, CalicoIpPool } from "../calico";
 import { ApiEndpoint } from "../endpoint";
@@ -69,14 +69,60 @@ export interface ClusterNode {
 /** Arguments that are not configuration keys. */
 const NON_CONFIG_ARGS = new Set(["previousAddressPlan", "previousCalicoPools", "installCalico", "apiReadinessTimeoutSeconds"]);
 
+
+/** The raw configuration map the loader reads, with the Inputs set aside. */
+export interface ArgsAsConfig {
+    /** `dualstack:<key>` → value, as in a stack file; Inputs replaced by their marks. */
+    readonly raw: Record<string, unknown>;
+    /** Each mark → the Input it stands for. */
+    readonly inputs: ReadonlyMap<string, pulumi.Input<string>>;
+    /** Outputs where a plain value is needed (a key that decides what exists). */
+    readonly findings: Finding[];
+}
+
+function isPlainValue(value: unknown): boolean {
+    return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
 /** The raw configuration map the loader reads, from component arguments. */
-export function configFromArgs(args: ClusterArgs): Record<string, unknown> {
+export function configFromArgs(args: ClusterArgs): ArgsAsConfig {
     const raw: Record<string, unknown> = {};
+    const inputs = new Map<string, pulumi.Input<string>>();
+    const findings: Finding[] = [];
+    const setAside = (value: unknown, field: Field | undefined, path: string): unknown => {
+        if (value === undefined || value === null) return value;
+        if (!isPlainValue(value)) {
+            if (field?.input) {
+                const mark = `${INPUT_MARK}${path}`;
+                inputs.set(mark, value as pulumi.Input<string>);
+                return mark;
+            }
+            findings.push(
+                error(
+                    "config-type",
+                    key(path),
+                    `${key(path)} is an output of another resource, but it decides which resources the Cluster creates or must ` +
+                        `pass the rules before any is created, so it must be a plain value. Outputs are accepted for: ` +
+                        `${inputKeyPaths().join(", ")}.`,
+                ),
+            );
+            return undefined;
+        }
+        if (field?.type.kind === "object" && typeof value === "object" && !Array.isArray(value)) {
+            const fields = field.type.fields;
+            return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, setAside(item, fields[name], `${path}.${name}`)]));
+        }
+        if (field?.type.kind === "list" && Array.isArray(value)) {
+            const item = field.type.item;
+            return value.map((entry, index) => setAside(entry, { ...field, type: item, input: item.kind === "object" ? false : field.input }, `${path}[${index}]`));
+        }
+        return value;
+    };
     for (const [name, value] of Object.entries(args)) {
         if (NON_CONFIG_ARGS.has(name) || value === undefined) continue;
-        raw[`${NAMESPACE}:${name}`] = value;
+        raw[`${NAMESPACE}:${name}`] = setAside(value, CONFIG_SCHEMA[name], name);
     }
-    return raw;
+    return { raw, inputs, findings };
 }
 
 /** `https://host:6443`, with brackets around an IPv6 address. */
@@ -93,6 +139,11 @@ export interface ClusterDesign {
     /** The configuration keys the arguments set (the rest are defaults). */
     readonly explicitKeys: ReadonlySet<string>;
     readonly warnings: Finding[];
+    /**
+     * A configuration value as the children get it: the Input the arguments gave for a key
+     * that may be an output (its stand-in in `config`), else the value itself.
+     */
+    readonly input: (value: string | undefined) => pulumi.Input<string> | undefined;
 }
 
 /** The previous address plan when it is known now (the program passes it as text). */
@@ -109,9 +160,12 @@ function previousPlanOf(args: ClusterArgs): PlanSummary | undefined {
  * global ID is the one the stack's RandomId keeps, so the new plan's IPv6 ranges are exact.
  */
 export function designCluster(name: string, args: ClusterArgs, stack: string = pulumi.getStack()): ClusterDesign {
-    const loaded = loadConfig(configFromArgs(args), { defaultClusterName: name });
+    const fromArgs = configFromArgs(args);
+    const loaded = loadConfig(fromArgs.raw, { defaultClusterName: name });
     const subject = `Cluster "${name}"`;
-    if (loaded.config === undefined) throw new InvalidPlanError(loaded.findings, `the configuration of ${subject}`);
+    if (loaded.config === undefined || fromArgs.findings.length > 0) {
+        throw new InvalidPlanError([...fromArgs.findings, ...loaded.findings], `the configuration of ${subject}`);
+    }
     const config = loaded.config;
     const previous = previousPlanOf(args);
     const previousId = previous?.ula && !previous.ula.standIn ? previous.ula.globalId : undefined;
@@ -128,6 +182,7 @@ export function designCluster(name: string, args: ClusterArgs, stack: string = p
         shape: planned.plan,
         explicitKeys: loaded.explicitKeys,
         warnings: findings,
+        input: (value) => (value !== undefined && value.startsWith(INPUT_MARK) ? fromArgs.inputs.get(value) : value),
     };
 }
 
@@ -175,6 +230,13 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly calicoPools?: pulumi.Output<CalicoIpPool[]>;
     /** The tigera-operator Helm release's status. */
     public readonly calicoReleaseStatus?: pulumi.Output<kubernetes.types.output.helm.v3.ReleaseStatus>;
+    /**
+     * A Kubernetes provider for the cluster (`ClusterApi`'s): it waits until the API answers
+     * `/readyz`, so resources created with it (`{ provider: cluster.provider }`) are sent only to
+     * a ready API server. Undefined with `installCalico: false`, where this program does not
+     * talk to the API at all.
+     */
+    public readonly provider?: kubernetes.Provider;
     /** The access gateways' WireGuard public key (with a `gateway` section). */
     public readonly gatewayPublicKey?: pulumi.Output<string>;
     /** Where WireGuard peers connect, `host:port` (with a `gateway` section). */
@@ -202,6 +264,8 @@ export class Cluster extends pulumi.ComponentResource {
         this.networkId = out.networkId;
         this.calicoPools = out.calicoPools;
         this.calicoReleaseStatus = out.calicoReleaseStatus;
+        this.provider = out.clusterApi?.provider;
+        clusterParts.set(this, out);
         this.gatewayPublicKey = out.gateway?.publicKey;
         this.gatewayEndpoint = out.gateway?.endpoint;
         this.gatewayVipIPv4 = out.gateway?.vipAddressIPv4;
@@ -218,6 +282,8 @@ export class Cluster extends pulumi.ComponentResource {
             nodes: out.nodes,
             networkId: out.networkId,
             calicoPools: out.calicoPools,
+            // Not `provider`: a resource reference among a component's outputs is more than the
+            // policy pack's deserializer reads (@pulumi/policy: "Unrecognized signature").
             calicoReleaseStatus: out.calicoReleaseStatus,
             gatewayPublicKey: this.gatewayPublicKey,
             gatewayEndpoint: this.gatewayEndpoint,
@@ -226,6 +292,46 @@ export class Cluster extends pulumi.ComponentResource {
             gatewayClientConfigs: this.gatewayClientConfigs,
         });
     }
+
+    // The child components, for TypeScript programs (as pulumi-eks exposes its parts). Getters,
+    // not properties: the cross-language schema lists every property as an output, and can
+    // refer to resources of @pulumi packages only.
+
+    /** The Network component: network, subnets, router, security groups. */
+    public get network(): Network {
+        return partsOf(this).network;
+    }
+    /** The ClusterPki component: CAs, keys, tokens. */
+    public get pki(): ClusterPki {
+        return partsOf(this).pki;
+    }
+    /** The ApiEndpoint component: floating IP or load balancers. */
+    public get endpoint(): ApiEndpoint {
+        return partsOf(this).endpoint;
+    }
+    /** The control-plane NodePool. */
+    public get controlPlane(): NodePool {
+        return partsOf(this).controlPlane;
+    }
+    /** One NodePool per worker pool, in the order of `workerPools`. */
+    public get workerPools(): readonly NodePool[] {
+        return partsOf(this).workerPools;
+    }
+    /** The ClusterApi component (readiness wait and provider); undefined with `installCalico: false`. */
+    public get clusterApi(): ClusterApi | undefined {
+        return partsOf(this).clusterApi;
+    }
+    /** The Calico component; undefined with `installCalico: false`. */
+    public get calico(): Calico | undefined {
+        return partsOf(this).calico;
+    }
+}
+
+/** Each Cluster's children (see the getters of Cluster). */
+const clusterParts = new WeakMap<Cluster, ClusterOutputs>();
+
+function partsOf(cluster: Cluster): ClusterOutputs {
+    return clusterParts.get(cluster) as ClusterOutputs;
 }
 
 /** What createCluster builds. */
@@ -246,12 +352,14 @@ export interface ClusterOutputs {
     readonly endpoint: ApiEndpoint;
     readonly controlPlane: NodePool;
     readonly workerPools: NodePool[];
+    readonly clusterApi?: ClusterApi;
+    readonly calico?: Calico;
     readonly gateway?: Gateway;
 }
 
 /** Create the cluster's children under `parent`. */
 export function createCluster(name: string, args: ClusterArgs, design: ClusterDesign, parent: pulumi.Resource): ClusterOutputs {
-    const { config, shape, clusterName } = design;
+    const { config, shape, clusterName, input } = design;
     const opts = { parent };
 
     // The final plan: with a random ULA /48 its IPv6 values are known only once the ID is.
@@ -303,9 +411,9 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             }),
             podRanges,
             calicoBgp: config.calico.bgp,
-            existingNetworkName: config.network.existingNetwork,
-            externalNetworkName: config.network.externalNetwork,
-            existingRouterName: config.network.existingRouter,
+            existingNetworkName: input(config.network.existingNetwork),
+            externalNetworkName: input(config.network.externalNetwork),
+            existingRouterName: input(config.network.existingRouter),
             dnsNameservers: [...config.network.dnsNameservers],
             access: { apiAllowedCidrs: [...config.access.apiAllowedCidrs], sshAllowedCidrs: [...config.access.sshAllowedCidrs] },
             gatewayClientRanges,
@@ -315,7 +423,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     const subnetIds = { ipv4: network.subnetIdIPv4, ipv6: network.subnetIdIPv6 };
     const subnetCidrs = { ipv4: network.subnetCidrIPv4, ipv6: network.subnetCidrIPv6 };
 
-    const pki = new ClusterPki(name, { clusterName, tokenRotation: config.bootstrap.tokenRotation }, opts);
+    const pki = new ClusterPki(name, { clusterName, tokenRotation: input(config.bootstrap.tokenRotation) }, opts);
 
     const endpoint = new ApiEndpoint(
         name,
@@ -329,7 +437,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
                 return { subnetId: subnetIds[lower] as pulumi.Output<string>, cidr: subnetCidrs[lower] as pulumi.Output<string> };
             }),
             // Floating IPs are IPv4: without IPv4 on the nodes the API is reached at its IPv6 address.
-            externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
+            externalNetworkName: nodeFamilies.includes("IPv4") ? input(config.network.externalNetwork) : undefined,
             dnsName: config.controlPlane.endpoint,
             apiAllowedCidrs: [...config.access.apiAllowedCidrs],
             gatewayClientRanges,
@@ -369,7 +477,7 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         subnetIds: nodeFamilyArgs(nodeFamilies, (family) => subnetIds[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
         subnetCidrs: nodeFamilyArgs(nodeFamilies, (family) => subnetCidrs[familyFacts(family).lowerSuffix] as pulumi.Output<string>),
         podRanges,
-        keyPairName: config.access.sshKeyName,
+        keyPairName: input(config.access.sshKeyName),
     };
     const controlPlane = new NodePool(
         `${name}-control-plane`,
@@ -377,9 +485,9 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
             ...machineArgs,
             role: "control-plane",
             count: config.controlPlane.count,
-            flavorName: config.controlPlane.flavor as string,
-            imageName: config.controlPlane.image,
-            availabilityZone: config.controlPlane.availabilityZone,
+            flavorName: input(config.controlPlane.flavor) as pulumi.Input<string>,
+            imageName: input(config.controlPlane.image),
+            availabilityZone: input(config.controlPlane.availabilityZone),
             serverGroupPolicy: config.controlPlane.serverGroupPolicy,
             securityGroupIds: [network.nodeSecurityGroupId, network.controlPlaneSecurityGroupId],
             bootstrap: bootstrapFor(controlPlaneFacts),
@@ -407,9 +515,9 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
                     role: "worker",
                     poolName: pool.name,
                     count: pool.count,
-                    flavorName: pool.flavor as string,
-                    imageName: pool.image,
-                    availabilityZone: pool.availabilityZone,
+                    flavorName: input(pool.flavor) as pulumi.Input<string>,
+                    imageName: input(pool.image),
+                    availabilityZone: input(pool.availabilityZone),
                     serverGroupPolicy: pool.serverGroupPolicy,
                     securityGroupIds: [network.nodeSecurityGroupId],
                     bootstrap: workerBootstrap,
@@ -457,8 +565,9 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
     // Through the API, once it answers: the long-lived join token and Calico. The provider
     // waits for /readyz, and so does everything created with it.
     let calico: Calico | undefined;
+    let api: ClusterApi | undefined;
     if (args.installCalico !== false) {
-        const api = new ClusterApi(
+        api = new ClusterApi(
             name,
             {
                 kubeconfig: kubeconfigFor(programHost.apply(apiServerUrl)),
@@ -524,6 +633,8 @@ export function createCluster(name: string, args: ClusterArgs, design: ClusterDe
         endpoint,
         controlPlane,
         workerPools,
+        clusterApi: api,
+        calico,
         gateway,
     };
 }
@@ -540,7 +651,7 @@ function createAccessGateway(
     clientRanges: { ipv4?: pulumi.Input<string>; ipv6?: pulumi.Input<string> },
     parent: pulumi.Resource,
 ): Gateway {
-    const { config, shape, clusterName } = design;
+    const { config, shape, clusterName, input } = design;
     const gateway = config.gateway as NonNullable<ClusterConfig["gateway"]>;
     if (gateway.privateKey?.kind === "encrypted") {
         pulumi.log.warn(
@@ -562,9 +673,9 @@ function createAccessGateway(
         {
             clusterName,
             count: gateway.count,
-            flavorName: gateway.flavor as string,
-            imageName: gateway.image,
-            keyPairName: config.access.sshKeyName,
+            flavorName: input(gateway.flavor) as pulumi.Input<string>,
+            imageName: input(gateway.image),
+            keyPairName: input(config.access.sshKeyName),
             networkId: network.networkId,
             subnets: nodeFamilyArgs(nodeFamilies, (family) => {
                 const subnet = subnets[familyFacts(family).lowerSuffix];
@@ -575,9 +686,9 @@ function createAccessGateway(
             peers: gateway.peers.map((p) => ({ ...p })),
             listenPort: gateway.listenPort,
             allowedSourceCidrs: [...gateway.allowedSourceCidrs],
-            privateKey: gateway.privateKey?.kind === "value" ? pulumi.secret(gateway.privateKey.text) : undefined,
+            privateKey: gateway.privateKey?.kind === "value" ? pulumi.secret(input(gateway.privateKey.text) as pulumi.Input<string>) : undefined,
             // Floating IPs are IPv4: without IPv4 on the nodes, peers connect to the IPv6 VIP.
-            externalNetworkName: nodeFamilies.includes("IPv4") ? config.network.externalNetwork : undefined,
+            externalNetworkName: nodeFamilies.includes("IPv4") ? input(config.network.externalNetwork) : undefined,
         },
         { parent },
     );

@@ -7,6 +7,12 @@ import { familyFacts, IpFamily } from "../addressing/family";
 /** The configuration namespace (the Pulumi project name). */
 export const NAMESPACE = "dualstack";
 
+/**
+ * What stands, while the configuration is checked, for a Cluster argument given as an Output
+ * or a Promise (only keys the schema marks `input`); the Cluster hands the Input itself on.
+ */
+export const INPUT_MARK = "dualstack:input:";
+
 /** Prefix a key path with the namespace: `pods.ipv6Cidr` → `dualstack:pods.ipv6Cidr`. */
 export function key(path: string): string {
     return `${NAMESPACE}:${path}`;

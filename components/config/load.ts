@@ -8,7 +8,8 @@ import { ALL_FAMILIES, familyFacts, IpFamily, isIpFamily } from "../addressing/f
 import { error, Finding, hasErrors, warning } from "../addressing/findings";
 import { HostPort, parseHostPort } from "../addressing/hostPort";
 import { ULA_DEFAULT_PREFIX, UNIQUE_LOCAL_RANGE } from "../addressing/ula";
-import { key, keys, NAMESPACE } from "./keys";
+import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
+import { INPUT_MARK, key, keys, NAMESPACE } from "./keys";
 import { CLUSTER_NAME, CONFIG_SCHEMA, Field, FieldType } from "./schema";
 import {
     ClusterConfig,
@@ -32,11 +33,11 @@ export const DEFAULTS = {
     serviceCidr: { IPv4: "10.96.0.0/16", IPv6: "ula" } as Record<IpFamily, string>,
     ipv6AddressMode: "dhcpv6-stateful",
     ipv6PrefixLength: 64,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: KUBERNETES_VERSION.version,
     proxyMode: "ipvs" as ProxyMode,
     controlPlaneCount: 1,
     workerPool: { name: "workers", count: 2 },
-    calicoVersion: "v3.32.1",
+    calicoVersion: CALICO_VERSION.version,
     encapsulation: "None" as Encapsulation,
     controlPlaneServerGroupPolicy: "anti-affinity" as ServerGroupPolicy,
     workerServerGroupPolicy: "soft-anti-affinity" as ServerGroupPolicy,
@@ -69,6 +70,12 @@ export interface LoadResult {
     readonly findings: Finding[];
     /** The keys the configuration sets itself (`dualstack:pods.ipv4Cidr`); everything else is a default. */
     readonly explicitKeys: ReadonlySet<string>;
+    /**
+     * The config as it reads without its unknown keys, when they are its only errors: an
+     * unknown key drops nothing else, so `check` and `plan` still run every other rule on it
+     * and report all findings of the file at once. Never used to build anything.
+     */
+    readonly withoutUnknownKeys?: ClusterConfig;
 }
 
 type Tree = { [name: string]: unknown };
@@ -111,7 +118,13 @@ export function loadConfig(raw: Readonly<Record<string, unknown>>, options: Load
         findings.push(...checkDefaultClusterName(options.defaultClusterName));
     }
     const withName = config.clusterName === undefined && options.defaultClusterName !== undefined ? { ...config, clusterName: options.defaultClusterName } : config;
-    return { config: hasErrors(findings) ? undefined : withName, findings, explicitKeys: leafKeys(tree, key("")) };
+    const onlyUnknownKeys = findings.every((f) => f.severity !== "error" || f.rule === "config-unknown-key");
+    return {
+        config: hasErrors(findings) ? undefined : withName,
+        findings,
+        explicitKeys: leafKeys(tree, key("")),
+        withoutUnknownKeys: onlyUnknownKeys ? withName : undefined,
+    };
 }
 
 /** The stack (or component) name stands in for `clusterName` only when it is a valid one. */
@@ -394,7 +407,8 @@ function secretKind(value: unknown): string {
  */
 function checkSecret(value: unknown, type: Extract<FieldType, { kind: "secret" }>, path: string, findings: Finding[]): SecretSetting | undefined {
     if (typeof value === "string") {
-        if (type.pattern.test(value)) return { kind: "value", text: value };
+        // An Output given to the Cluster (its stand-in): checked by the Gateway when it resolves.
+        if (type.pattern.test(value) || value.startsWith(INPUT_MARK)) return { kind: "value", text: value };
         findings.push(
             error("config-type", path, `${path} is not ${type.expected}; the value is secret and not shown here. Set it again with pulumi config set --secret --path.`),
         );

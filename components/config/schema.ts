@@ -5,6 +5,7 @@
  */
 import { ALL_FAMILIES } from "../addressing/family";
 import { WIREGUARD_KEY } from "../addressing/rules/gateway";
+import { CALICO_VERSION, KUBERNETES_VERSION } from "../versions";
 import { DNS_NAME } from "../addressing/names";
 import { ENCAPSULATIONS, PROXY_MODES, SERVER_GROUP_POLICIES } from "./types";
 
@@ -31,6 +32,12 @@ export interface Field {
     readonly default: string;
     /** Needed by `pulumi up` (and so by `check` and `plan`, which answer for `up`). */
     readonly required?: boolean;
+    /**
+     * The Cluster component takes it as a `pulumi.Input`: an output of another resource or
+     * stack may be passed. Only names handed to OpenStack as they are (flavors, images, zones,
+     * networks): nothing that decides which resources exist or that a rule must see first.
+     */
+    readonly input?: boolean;
     /** Read by the program (`index.ts`), not by the Cluster component: left out of its arguments. */
     readonly programOnly?: boolean;
 }
@@ -88,14 +95,14 @@ export const WORKER_POOL_FIELDS: Readonly<Record<string, Field>> = {
         required: true,
     },
     count: { type: int(0, 1000), doc: "Number of workers in the pool.", default: "2" },
-    flavor: { type: name, doc: "Nova flavor name.", default: "`controlPlane.flavor`" },
-    image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
+    flavor: { type: name, doc: "Nova flavor name.", default: "`controlPlane.flavor`", input: true },
+    image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`", input: true },
     serverGroupPolicy: {
         type: oneOf(SERVER_GROUP_POLICIES),
         doc: "Nova server-group policy that spreads the pool over hypervisors.",
         default: "`soft-anti-affinity`",
     },
-    availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)" },
+    availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
 };
 
 /** The whole `dualstack:` namespace. */
@@ -151,17 +158,20 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 type: name,
                 doc: "Name of the external network: router gateway and floating IPs.",
                 default: "required (unless `existingRouter`)",
+                input: true,
             },
             dnsNameservers: { type: listOf(str()), doc: "DNS servers handed out on the node subnets (addresses of either family).", default: "`[]`" },
             existingNetwork: {
                 type: name,
                 doc: "Name of an existing Neutron network to create the node subnets in, instead of a new network.",
                 default: "none",
+                input: true,
             },
             existingRouter: {
                 type: name,
                 doc: "Name of an existing router to attach the node subnets to, instead of a new router.",
                 default: "none",
+                input: true,
             },
         }),
         doc: "Neutron network of the nodes.",
@@ -203,7 +213,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             version: {
                 type: str(/^1\.\d+(\.\d+)?$/, 'a Kubernetes version in quotes, e.g. "1.34" or "1.34.2"'),
                 doc: "Kubernetes minor (`1.34`) or patch (`1.34.2`); selects the pkgs.k8s.io repository.",
-                default: '`"1.34"`',
+                default: `\`"${KUBERNETES_VERSION.version}"\``,
             },
             proxyMode: { type: oneOf(PROXY_MODES), doc: "kube-proxy mode.", default: "`ipvs`" },
             allowRangeChanges: {
@@ -218,8 +228,8 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     controlPlane: {
         type: objectOf({
             count: { type: int(1, 9), doc: "Control-plane machines: 1, 3 or 5 (etcd quorum; even counts warn).", default: "1" },
-            flavor: { type: name, doc: "Nova flavor name.", default: "required", required: true },
-            image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true },
+            flavor: { type: name, doc: "Nova flavor name.", default: "required", required: true, input: true },
+            image: { type: name, doc: "Glance image name (with cloud-init, Debian or Ubuntu).", default: "required", required: true, input: true },
             endpoint: {
                 type: str(DNS_NAME, "a DNS name such as api.dev.example.com (not an address: the endpoint's addresses are in the certificate already)"),
                 doc: "DNS name of the API: it goes into the API server certificate and the exported kubeconfig. Point it at the endpoint's addresses (the floating IP, the VIPs) yourself; the nodes and pulumi up itself use the addresses, so the record can follow the first up.",
@@ -230,7 +240,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 doc: "Nova server-group policy for the control plane.",
                 default: "`anti-affinity`",
             },
-            availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)" },
+            availabilityZone: { type: name, doc: "Nova availability zone.", default: "none (the cloud's default)", input: true },
             joinExisting: {
                 type: bool,
                 doc: "The first control plane joins the running cluster instead of running `kubeadm init`: set it before replacing `control-plane-0` of a cluster with a load balancer (docs/network.md). Its machine is not touched until you replace it.",
@@ -250,7 +260,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
             version: {
                 type: str(/^v\d+\.\d+\.\d+$/, 'a Calico release tag in quotes, e.g. "v3.32.1"'),
                 doc: "tigera-operator and CRD chart version (the Calico tag).",
-                default: "`v3.32.1`",
+                default: `\`${CALICO_VERSION.version}\``,
             },
             encapsulationIPv4: { type: oneOf(ENCAPSULATIONS), doc: "IPv4 pool encapsulation.", default: "`None`" },
             encapsulationIPv6: {
@@ -274,7 +284,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     },
     access: {
         type: objectOf({
-            sshKeyName: { type: name, doc: "Nova key pair for SSH to the nodes.", default: "none" },
+            sshKeyName: { type: name, doc: "Nova key pair for SSH to the nodes.", default: "none", input: true },
             apiAllowedCidrs: {
                 type: listOf(str()),
                 doc: "Ranges allowed to reach the API (6443) from outside the cluster. `pulumi up` installs Calico through the API, so include where it runs.",
@@ -291,6 +301,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 type: str(),
                 doc: "Any string; change it to issue a new join token (machines already joined are not touched).",
                 default: '`""`',
+                input: true,
             },
         }),
         doc: "Node bootstrap.",
@@ -322,8 +333,8 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
     gateway: {
         type: objectOf({
             count: { type: int(1, 9), doc: "Gateway machines; keepalived moves the VIPs between them (1 has no failover).", default: "2" },
-            flavor: { type: str(), doc: "Nova flavor of the gateways.", default: "`controlPlane.flavor`" },
-            image: { type: str(), doc: "Glance image of the gateways (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`" },
+            flavor: { type: name, doc: "Nova flavor of the gateways.", default: "`controlPlane.flavor`", input: true },
+            image: { type: name, doc: "Glance image of the gateways (with cloud-init, Debian or Ubuntu).", default: "`controlPlane.image`", input: true },
             clientIPv4Cidr: {
                 type: { kind: "range", ula: false, nullable: true },
                 doc: "WireGuard client range (IPv4): the peers' tunnel addresses. `null` for no IPv4 in the tunnel.",
@@ -349,12 +360,22 @@ export const CONFIG_SCHEMA: Readonly<Record<string, Field>> = {
                 type: { kind: "secret", pattern: WIREGUARD_KEY, expected: "a WireGuard private key (44 characters of base64, `wg genkey` prints one)" },
                 doc: "The gateways' WireGuard private key. Set it with `pulumi config set --secret --path gateway.privateKey`. Without it one is generated and kept in state as a secret.",
                 default: "generated",
+                input: true,
             },
         }),
         doc: "WireGuard access gateway: present, it builds the gateways (docs/gateway.md).",
         default: "",
     },
 };
+
+/** Dotted paths of the keys the Cluster takes as `pulumi.Input` (`controlPlane.flavor`, `workerPools[].image`). */
+export function inputKeyPaths(fields: Readonly<Record<string, Field>> = CONFIG_SCHEMA, prefix = ""): string[] {
+    return Object.entries(fields).flatMap(([name, field]) => {
+        if (field.type.kind === "object") return inputKeyPaths(field.type.fields, `${prefix}${name}.`);
+        if (field.type.kind === "list" && field.type.item.kind === "object") return inputKeyPaths(field.type.item.fields, `${prefix}${name}[].`);
+        return field.input ? [`${prefix}${name}`] : [];
+    });
+}
 
 /** Every leaf key as a dotted path (`network.ipv4Cidr`, `workerPools[].name`), in schema order. */
 export function schemaKeyPaths(fields: Readonly<Record<string, Field>> = CONFIG_SCHEMA, prefix = ""): string[] {

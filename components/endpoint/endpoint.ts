@@ -88,7 +88,7 @@ export function planApiEndpoint(name: string, args: ApiEndpointArgs): EndpointLa
             warning(
                 "arg-unused",
                 "externalNetworkName",
-                `externalNetworkName is "${args.externalNetworkName}" but the nodes have no IPv4 subnet; floating IPs ` +
+                `externalNetworkName is ${typeof args.externalNetworkName === "string" ? `"${args.externalNetworkName}"` : "set"} but the nodes have no IPv4 subnet; floating IPs ` +
                     `are IPv4, so none is created. The API is reached at its IPv6 address.`,
             ),
         );
@@ -218,7 +218,7 @@ export function createApiEndpoint(name: string, args: ApiEndpointArgs, layout: E
         floatingIp = new openstack.networking.FloatingIp(
             `${name}-fip`,
             {
-                pool: args.externalNetworkName as string,
+                pool: args.externalNetworkName as pulumi.Input<string>,
                 description:
                     layout.mode === "load-balancer"
                         ? `dualstack: Kubernetes API of ${args.clusterName} (IPv4 load balancer)`

@@ -31,7 +31,13 @@ export interface ApiEndpointClientRangesArgs {
     ipv6?: pulumi.Input<string>;
 }
 
-/** Arguments of the ApiEndpoint component. */
+/**
+ * Arguments of the ApiEndpoint component. Inputs: the network, subnets, external network,
+ * load-balancer flavor and zone. Plain: the control-plane count and families (floating IP or
+ * load balancers, one per family), the provider (it changes what the listener gets), the DNS
+ * name and allow-list (checked, and per family), the idle timeout (checked against Octavia's
+ * limits).
+ */
 export interface ApiEndpointArgs {
     /** The cluster's name: the `dualstack-cluster` tag and OpenStack names. A lower-case DNS label. */
     clusterName: string;
@@ -53,8 +59,9 @@ export interface ApiEndpointArgs {
     /**
      * Name of the external network to take a floating IP from. Floating IPs are IPv4: with
      * IPv4 nodes, a floating IP is the public IPv4 address of the API. Unset: no floating IP.
+     * May be an output of another resource or stack.
      */
-    externalNetworkName?: string;
+    externalNetworkName?: pulumi.Input<string>;
     /**
      * A DNS name for the API (you create the record, usually for the floating IP). It goes
      * into the certificate SANs and is the host of kubeconfig files; nodes keep using the VIP.

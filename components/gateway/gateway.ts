@@ -205,7 +205,7 @@ export function createGateway(name: string, args: GatewayArgs, layout: GatewayLa
         floatingIp = new openstack.networking.FloatingIp(
             `${name}-fip`,
             {
-                pool: args.externalNetworkName as string,
+                pool: args.externalNetworkName as pulumi.Input<string>,
                 description: `dualstack: WireGuard access gateways of ${args.clusterName} (IPv4 VIP)`,
                 portId: vipPorts.get("IPv4")?.id,
                 // Named, because on a network with a SLAAC subnet the port has an IPv6 address too.

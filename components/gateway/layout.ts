@@ -187,8 +187,8 @@ export function planGateway(name: string, args: GatewayArgs): GatewayLayout {
             warning(
                 "arg-unused",
                 "externalNetworkName",
-                `externalNetworkName is "${args.externalNetworkName}" but the gateways have no IPv4 subnet; floating IPs are IPv4, so ` +
-                    `none is created. Peers connect to the IPv6 VIP.`,
+                `externalNetworkName is set but the gateways have no IPv4 subnet; floating IPs are IPv4, so none is created. ` +
+                    `Peers connect to the IPv6 VIP.`,
             ),
         );
     }

@@ -1,8 +1,10 @@
 /**
  * Arguments of the Gateway component, and the plain data its renderers take. Args follow the
- * other components: interfaces, per-family fields `ipv4` / `ipv6`, `pulumi.Input` for values
- * and plain values for what decides which resources exist (the count, the families, the
- * allowed source ranges, whether there is an external network).
+ * other components: interfaces, per-family fields `ipv4` / `ipv6`. Inputs: names handed to
+ * OpenStack (flavor, image, key pair, zone, external network), the network, subnets, router,
+ * client ranges, peers, listen port and private key. Plain: what decides which resources
+ * exist (the count, the families present, the allowed source ranges: one rule each) and the
+ * server-group policy (checked against Nova's values).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -84,8 +86,12 @@ export interface GatewayArgs {
      * (`random.RandomBytes`, kept in state as a secret) make one.
      */
     privateKey?: pulumi.Input<string>;
-    /** Name of the external network: a floating IP goes on the IPv4 VIP (needs an IPv4 subnet). */
-    externalNetworkName?: string;
+    /**
+     * Name of the external network: a floating IP goes on the IPv4 VIP (needs an IPv4
+     * subnet). Whether it is set decides whether the floating IP exists; the name may be an
+     * output of another resource.
+     */
+    externalNetworkName?: pulumi.Input<string>;
     /**
      * Nova server-group policy spreading the gateways: `anti-affinity` (default) or
      * `soft-anti-affinity`.

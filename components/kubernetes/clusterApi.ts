@@ -5,7 +5,8 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiReadiness, readyzUrl } from "./readiness";
+import { ApiReadiness, ApiReadinessArgs, readyzUrl } from "./readiness";
+import { createReadinessCommand, readinessMechanism } from "./readinessCommand";
 
 /** Defaults of the readiness wait. */
 export const CLUSTER_API_DEFAULTS = {
@@ -15,7 +16,10 @@ export const CLUSTER_API_DEFAULTS = {
     readinessIntervalSeconds: 10,
 } as const;
 
-/** Arguments of {@link ClusterApi}. */
+/**
+ * Arguments of {@link ClusterApi}. Inputs: kubeconfig, endpoint, CA, triggers and the cluster
+ * identifier. Plain: the port and the wait's timing, checked before anything is registered.
+ */
 export interface ClusterApiArgs {
     /** The admin kubeconfig (kept secret). Its `server` should point at `endpoint`. */
     kubeconfig: pulumi.Input<string>;
@@ -50,7 +54,8 @@ export interface ClusterApiArgs {
 
 /** What {@link createClusterApi} builds. */
 export interface ClusterApiParts {
-    readonly readiness: ApiReadiness;
+    /** The wait: an `ApiReadiness` dynamic resource, or in the plugin for other languages a `command:local:Command`. */
+    readonly readiness: pulumi.CustomResource;
     readonly provider: kubernetes.Provider;
     readonly readyzUrl: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
@@ -90,17 +95,19 @@ export function createClusterApi(name: string, args: ClusterApiArgs, parent: pul
     validateClusterApiArgs(args);
     const port = args.port ?? CLUSTER_API_DEFAULTS.port;
     const url = pulumi.output(args.endpoint).apply((endpoint) => readyzUrl(validateEndpoint(endpoint), port));
-    const readiness = new ApiReadiness(
-        `${name}-readyz`,
-        {
-            url,
-            caCertPem: args.clusterCaCertPem,
-            timeoutSeconds: args.readinessTimeoutSeconds ?? CLUSTER_API_DEFAULTS.readinessTimeoutSeconds,
-            intervalSeconds: args.readinessIntervalSeconds ?? CLUSTER_API_DEFAULTS.readinessIntervalSeconds,
-            triggers: args.readinessTriggers,
-        },
-        { parent },
-    );
+    const waitArgs: ApiReadinessArgs = {
+        url,
+        caCertPem: args.clusterCaCertPem,
+        timeoutSeconds: args.readinessTimeoutSeconds ?? CLUSTER_API_DEFAULTS.readinessTimeoutSeconds,
+        intervalSeconds: args.readinessIntervalSeconds ?? CLUSTER_API_DEFAULTS.readinessIntervalSeconds,
+        triggers: args.readinessTriggers,
+    };
+    // Node.js programs: a dynamic resource. Inside the plugin that serves other languages, a
+    // dynamic resource cannot run (pulumi/pulumi#5455): a local command runs the same wait.
+    const readiness =
+        readinessMechanism() === "command"
+            ? createReadinessCommand(`${name}-readyz`, waitArgs, { parent })
+            : new ApiReadiness(`${name}-readyz`, waitArgs, { parent });
     const kubeconfig = pulumi.secret(args.kubeconfig);
     const provider = new kubernetes.Provider(
         `${name}-provider`,
@@ -124,7 +131,7 @@ export function createClusterApi(name: string, args: ClusterApiArgs, parent: pul
  * schema lists every property of a component as an output, and other languages cannot refer
  * to a dynamic resource.
  */
-const readinessWaits = new WeakMap<ClusterApi, ApiReadiness>();
+const readinessWaits = new WeakMap<ClusterApi, pulumi.CustomResource>();
 
 /**
  * The Kubernetes API of a new cluster: `provider` is a Kubernetes provider built from the admin
@@ -151,10 +158,11 @@ export class ClusterApi extends pulumi.ComponentResource {
     }
 
     /**
-     * The readiness wait (a dynamic resource); add it to `dependsOn` where a provider is not used
-     * (or depend on the ClusterApi itself, which waits for it too).
+     * The readiness wait (an `ApiReadiness` dynamic resource in Node.js programs); add it to
+     * `dependsOn` where a provider is not used (or depend on the ClusterApi itself, which waits
+     * for it too).
      */
-    public get readiness(): ApiReadiness {
-        return readinessWaits.get(this) as ApiReadiness;
+    public get readiness(): pulumi.CustomResource {
+        return readinessWaits.get(this) as pulumi.CustomResource;
     }
 }

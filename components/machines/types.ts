@@ -30,7 +30,12 @@ export interface NodePoolLoadBalancerPoolsArgs {
     ipv6?: pulumi.Input<string>;
 }
 
-/** Arguments of the NodePool component. */
+/**
+ * Arguments of the NodePool component. Inputs: flavor, image, key pair, zone, network, subnets,
+ * security groups, bootstrap facts, pools, floating IP, rebuild key. Plain: the cluster and
+ * pool names (in every machine's name), role, count, server-group policy and the switches
+ * that decide what each machine runs (`joinExisting`, `configDrive`).
+ */
 export interface NodePoolArgs {
     /** The cluster's name: tags, metadata and the node names `<clusterName>-<poolName>-<i>`. */
     clusterName: string;

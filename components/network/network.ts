@@ -151,7 +151,7 @@ export function createNetwork(name: string, args: NetworkArgs, layout: NetworkLa
     if (args.existingRouterName !== undefined) {
         routerId = openstack.networking.getRouterOutput({ name: args.existingRouterName }, { parent }).id;
     } else {
-        const external = openstack.networking.getNetworkOutput({ name: args.externalNetworkName as string, external: true }, { parent });
+        const external = openstack.networking.getNetworkOutput({ name: args.externalNetworkName as pulumi.Input<string>, external: true }, { parent });
         routerId = new openstack.networking.Router(
             `${name}-router`,
             { name: args.clusterName, adminStateUp: true, externalNetworkId: external.id, tags },

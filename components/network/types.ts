@@ -75,7 +75,13 @@ export interface NetworkAccessArgs {
     sshAllowedCidrs?: string[];
 }
 
-/** Arguments of the Network component. */
+/**
+ * Arguments of the Network component. Inputs (may be outputs of other resources): the
+ * subnet and pod CIDRs and the network, external network and router names. Plain, because
+ * they decide which resources exist or are checked before any is created: the cluster name
+ * (a DNS label in every name and tag), the subnet families and modes, encapsulations, BGP,
+ * the DNS servers (checked and split per family) and the allow-lists (one rule per range).
+ */
 export interface NetworkArgs {
     /**
      * The cluster's name: the `dualstack-cluster` tag and the OpenStack names of what the
@@ -91,15 +97,18 @@ export interface NetworkArgs {
      * Unencapsulated pod traffic needs it. Default true.
      */
     calicoBgp?: boolean;
-    /** Name of an existing Neutron network to create the subnets in, instead of a new network. */
-    existingNetworkName?: string;
+    /**
+     * Name of an existing Neutron network to create the subnets in, instead of a new network.
+     * May be an output of another resource or stack (whether it is given decides what exists).
+     */
+    existingNetworkName?: pulumi.Input<string>;
     /**
      * Name of the external network, the gateway of the router this component creates. Needed
-     * unless `existingRouterName` is set.
+     * unless `existingRouterName` is set. May be an output of another resource or stack.
      */
-    externalNetworkName?: string;
-    /** Name of an existing router to attach the subnets to, instead of creating one. */
-    existingRouterName?: string;
+    externalNetworkName?: pulumi.Input<string>;
+    /** Name of an existing router to attach the subnets to, instead of creating one. May be an output. */
+    existingRouterName?: pulumi.Input<string>;
     /**
      * DNS servers handed out by Neutron, addresses of either family: each subnet gets those
      * of its own family (Neutron refuses the others).

@@ -35,7 +35,11 @@ export const PKI_DEFAULTS = {
     adminUser: "kubernetes-admin",
 } as const;
 
-/** Arguments of ClusterPki. */
+/**
+ * Arguments of ClusterPki. Inputs: the API server URL and the token rotation. Plain: the
+ * cluster name, the key algorithm and validity periods (checked before anything is
+ * registered) and the admin group.
+ */
 export interface ClusterPkiArgs {
     /** Cluster name: names the kubeconfig's cluster and context. */
     clusterName: string;

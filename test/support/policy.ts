@@ -8,10 +8,10 @@
 import * as assert from "assert";
 import { Policies } from "@pulumi/policy";
 import { Resource, Unwrap } from "@pulumi/pulumi";
-import { LocalResource, localResourceArgs, localStackArgs, NamedViolation as LocalViolation, PolicyRun, runPack } from "../../policies/local";
+import { LocalResource, localResourceArgs, localStackArgs, NamedViolation as LocalViolation, PolicyRun, runPack } from "../../components/policies/local";
 import { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 
-export { PolicyRun, runResourcePolicy, runStackPolicy, Violation } from "../../policies/local";
+export { PolicyRun, runResourcePolicy, runStackPolicy, Violation } from "../../components/policies/local";
 
 /** A violation of a named policy (tests compare these whole; the level is the policy's own). */
 export type NamedViolation = Omit<LocalViolation, "enforcementLevel">;

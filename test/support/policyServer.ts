@@ -82,12 +82,17 @@ export class PolicyServer {
         private readonly client: analyzerrpc.AnalyzerClient,
     ) {}
 
-    /** Start `policies/index.ts` and connect to it. */
-    static async start(): Promise<PolicyServer> {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
-            cwd: PACK_DIR,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+    /**
+     * Start `policies/index.ts` from this repository (its `dualstack/policies` import resolved to
+     * the sources, see ./packageSource.ts) and connect to it.
+     */
+    static start(): Promise<PolicyServer> {
+        return PolicyServer.spawn(["-r", "ts-node/register/transpile-only", "-r", path.join(__dirname, "packageSource.ts"), "index.ts"], PACK_DIR);
+    }
+
+    /** Start a policy pack with these Node.js arguments in `cwd`, wait for the port it prints and connect. */
+    static async spawn(args: readonly string[], cwd: string, node: string = process.execPath): Promise<PolicyServer> {
+        const child = spawn(node, [...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
             let err = "";

@@ -14,6 +14,13 @@ import { StackResource } from "./policy";
 /** The Cluster component's type token. */
 export const CLUSTER_TYPE = "dualstack:index:Cluster";
 
+/** A SLAAC subnet that is not a /64, which Neutron refuses (`neutron-subnet-accepted`): type, name, inputs. */
+export const SLAAC_SUBNET_NOT_64 = [
+    "openstack:networking/subnet:Subnet",
+    "dev-subnet-ipv6",
+    { networkId: "net", cidr: "fd00:0:0:1::/80", ipVersion: 6, ipv6AddressMode: "slaac" },
+] as const;
+
 export interface FamilySpec {
     readonly family: IpFamily;
     readonly pods: string;

@@ -7,7 +7,7 @@
  * inputs are not known is skipped, never guessed.
  */
 import { ReportViolation, UnknownValueError } from "@pulumi/policy";
-import { Finding } from "../components/addressing/findings";
+import { Finding } from "../addressing/findings";
 
 /** A value that is not known until `pulumi up` (computed by another resource). */
 export const UNKNOWN: unique symbol = Symbol("unknown");

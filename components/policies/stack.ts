@@ -5,11 +5,11 @@
  * from the plan and the Neutron subnets, pools from the Calico release.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { compareCidrs, overlaps, parseCidr } from "../components/addressing/cidr";
-import { familyFacts, IpFamily } from "../components/addressing/family";
-import { Labeled } from "../components/addressing/overlap";
-import { checkPodRangeAndNodeMask, checkServiceRange, Limit, SERVICE_MAX_HOST_BITS } from "../components/addressing/rules/kubernetes";
-import { checkDisjoint, RangeLabel } from "../components/addressing/rules/ranges";
+import { compareCidrs, overlaps, parseCidr } from "../addressing/cidr";
+import { familyFacts, IpFamily } from "../addressing/family";
+import { Labeled } from "../addressing/overlap";
+import { checkPodRangeAndNodeMask, checkServiceRange, Limit, SERVICE_MAX_HOST_BITS } from "../addressing/rules/kubernetes";
+import { checkDisjoint, RangeLabel } from "../addressing/rules/ranges";
 import { isCalicoRelease, poolRanges, releasePools } from "./calico";
 import { ClusterPlan, clusterPlans, PlanRange } from "./cluster";
 import { configWithDefaults, resourcesOfType, types } from "./resources";

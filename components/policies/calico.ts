@@ -4,16 +4,16 @@
  * `spec.calicoNetwork.ipPools`.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Cidr } from "../components/addressing/cidr";
-import { familyFacts } from "../components/addressing/family";
-import { Finding } from "../components/addressing/findings";
-import { Labeled } from "../components/addressing/overlap";
-import { checkPoolInPodRange } from "../components/addressing/rules/bounds";
-import { checkCalicoPool, checkUlaNatOutgoing } from "../components/addressing/rules/calico";
-import { checkCidr } from "../components/addressing/rules/cidr";
-import { checkDisjoint, RangeLabel } from "../components/addressing/rules/ranges";
-import { UNIQUE_LOCAL_RANGE } from "../components/addressing/ula";
-import { keys } from "../components/config/keys";
+import { Cidr } from "../addressing/cidr";
+import { familyFacts } from "../addressing/family";
+import { Finding } from "../addressing/findings";
+import { Labeled } from "../addressing/overlap";
+import { checkPoolInPodRange } from "../addressing/rules/bounds";
+import { checkCalicoPool, checkUlaNatOutgoing } from "../addressing/rules/calico";
+import { checkCidr } from "../addressing/rules/cidr";
+import { checkDisjoint, RangeLabel } from "../addressing/rules/ranges";
+import { UNIQUE_LOCAL_RANGE } from "../addressing/ula";
+import { keys } from "../config/keys";
 import { clusterOf, clusterPlans, planFamily } from "./cluster";
 import { resourcesOfType, types, validateResourceType } from "./resources";
 import { at, isUnknown, list, num, record, reportFindings, str } from "./values";

@@ -1,6 +1,6 @@
 /**
- * Every policy of the pack, in the order `pulumi preview` lists them. index.ts hands this list
- * to the PolicyPack; tests import it without starting the policy server.
+ * Every policy of the pack, in the order `pulumi preview` lists them. The pack (policies/index.ts)
+ * hands this list to its PolicyPack; tests and `dualstack plan` use it without a policy server.
  */
 import { Policies } from "@pulumi/policy";
 import { calicoIpPools, calicoIpv6NatOutgoing, calicoPoolsInPodRange } from "./calico";

@@ -3,12 +3,12 @@
  * /64, DHCP on a tiny or special range), and node subnets larger than the operator allows.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { familyFacts, IpFamily } from "../components/addressing/family";
-import { Cidr } from "../components/addressing/cidr";
-import { Finding } from "../components/addressing/findings";
-import { checkCidr } from "../components/addressing/rules/cidr";
-import { checkNodeSubnetMaxSize, NODE_SUBNET_LARGEST } from "../components/addressing/rules/bounds";
-import { checkNeutronSubnet } from "../components/addressing/rules/neutron";
+import { familyFacts, IpFamily } from "../addressing/family";
+import { Cidr } from "../addressing/cidr";
+import { Finding } from "../addressing/findings";
+import { checkCidr } from "../addressing/rules/cidr";
+import { checkNodeSubnetMaxSize, NODE_SUBNET_LARGEST } from "../addressing/rules/bounds";
+import { checkNeutronSubnet } from "../addressing/rules/neutron";
 import { configWithDefaults, types, validateResourceType } from "./resources";
 import { bool, isUnknown, num, record, reportFindings, str } from "./values";
 

@@ -7,9 +7,9 @@
  * is left out.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { Cidr, parseCidr } from "../components/addressing/cidr";
-import { IpFamily, isIpFamily } from "../components/addressing/family";
-import { keys } from "../components/config/keys";
+import { Cidr, parseCidr } from "../addressing/cidr";
+import { IpFamily, isIpFamily } from "../addressing/family";
+import { keys } from "../config/keys";
 import { lineage, tags, types } from "./resources";
 import { at, bool, list, num, record, resolveProps, str, tagsOf } from "./values";
 

@@ -18,8 +18,8 @@ import {
     unknownCheckingProxy,
     UnknownValueError,
 } from "@pulumi/policy";
-import { error, Finding, warning } from "../components/addressing/findings";
-import type { RecordedResource } from "../components/offline/cloud";
+import { error, Finding, warning } from "../addressing/findings";
+import type { RecordedResource } from "../offline/cloud";
 
 /** Thrown by `notApplicable`, as the policy server's own NotApplicableError. */
 export class NotApplicable extends Error {

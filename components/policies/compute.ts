@@ -3,7 +3,7 @@
  * failure does not take etcd's quorum with it.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Finding, warning } from "../components/addressing/findings";
+import { Finding, warning } from "../addressing/findings";
 import { configWithDefaults, types, validateResourceType } from "./resources";
 import { at, isUnknown, list, num, reportFindings, str } from "./values";
 

@@ -18,7 +18,7 @@ import {
     SecurityRuleInput,
     WORLD_CLOSED_PORTS,
     WORLD_CLOSED_SERVICES,
-} from "../components/addressing/rules/security";
+} from "../addressing/rules/security";
 import { clusterOf, clusterPlans } from "./cluster";
 import { configWithDefaults, resourcesOfType, tags, types, validateResourceType } from "./resources";
 import { at, bool, isUnknown, list, num, record, reportFindings, str, tagsOf } from "./values";
